@@ -174,4 +174,3 @@ class Registry:
     @property
     def names(self) -> list[str]: return sorted(self._items)
     def __repr__(self): return f"Registry({self.kind!r}: {', '.join(self.names)})"
-# hand edit
