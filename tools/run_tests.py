@@ -118,6 +118,13 @@ def check_readme(fix: bool) -> bool:
     return ok
 
 
+def check_names() -> list[str]:
+    "Undefined names in the exported package: a test cell can hide a name the module never imports."
+    r = subprocess.run([_tool('ruff'), 'check', '--select', 'F821,F822,F823', '--output-format', 'concise', '--quiet', 'rl4med'],
+                       cwd=ROOT, env=_env(), capture_output=True, text=True)
+    return [l for l in r.stdout.splitlines() if l.strip()] if r.returncode else []
+
+
 def find_notebooks(paths: list[str]) -> list[Path]:
     if paths:
         nbs = []
@@ -169,6 +176,9 @@ def main(argv=None):
             failed[nb] = f"nbdev_export would change {rel}: run nbdev_export and commit" + (' (done by --fix)' if args.fix else '')
         if not check_readme(args.fix):
             failed['index.ipynb'] = 'README.md is out of step with nbs/index.ipynb: run python tools/run_tests.py --fix' + (' (done)' if args.fix else '')
+        for line in check_names():
+            nb = _source_nb(None, (ROOT/line.split(':')[0]).read_bytes()) if (ROOT/line.split(':')[0]).exists() else None
+            failed.setdefault(nb or line.split(':')[0], f'undefined name in the exported module: {line}')
         for p in orphans:
             failed[str(p.relative_to(ROOT))] = 'orphan module: its notebook no longer exists; delete it'
         for name, why in failed.items(): print(f"FAILED  {name}: {why}", flush=True)
