@@ -196,8 +196,11 @@ def main(argv=None):
             else:
                 n_fail += 1
                 if nb.name in failed and 'Tests Failed' not in out and 'Error' not in out: continue
-                tail = out.strip().splitlines()[-60:]
-                print('    ' + '\n    '.join(tail), flush=True)
+                lines = out.strip().splitlines()
+                start = next((i for i, l in enumerate(lines) if 'While Executing Cell' in l), max(0, len(lines) - 60))
+                shown = [l[:200] for l in lines[max(0, start - 2):start + 40]]
+                if start + 40 < len(lines): shown += ['...'] + lines[-6:]
+                print('    ' + '\n    '.join(shown), flush=True)
     # failures not tied to a tested notebook (orphans, package files, untested notebooks)
     n_fail += sum(1 for k in failed if k not in names)
     print(f"total time {time.time() - t0:.1f} s")
