@@ -91,12 +91,16 @@ class MultiHeadClassifier(nn.Module):
         return self.head(self.features(images))
 
     @torch.no_grad()
-    def probs(self, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-        "Sigmoid probabilities (N, H) in eval mode, computed in batches."
+    def logits(self, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+        "Logits (N, H) in eval mode, computed in batches, on the CPU."
         was = self.training; self.eval()
-        try: out = torch.cat([torch.sigmoid(self(images[i:i+batch_size]).float()) for i in range(0, len(images), batch_size)]) if len(images) else torch.zeros(0, len(self.head_names))
+        try: out = torch.cat([self(images[i:i+batch_size]).float() for i in range(0, len(images), batch_size)]) if len(images) else torch.zeros(0, len(self.head_names))
         finally: self.train(was)
         return out.cpu()
+
+    def probs(self, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+        "Sigmoid probabilities (N, H) in eval mode, computed in batches."
+        return torch.sigmoid(self.logits(images, batch_size))
 
     def predict(self, images: torch.Tensor, batch_size: int = 256) -> dict[str, torch.Tensor]:
         "Probabilities per named head, `{name: (N,)}`."

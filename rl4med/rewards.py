@@ -12,6 +12,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from PIL import Image
 
 from .classifier import MultiHeadClassifier, load_classifier
@@ -19,7 +20,7 @@ from .core import Registry, UserError, asset_path
 from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
-__all__ = ['rewards', 'target_labels', 'ClassifierReward', 'AttributeAlignment', 'ExactMatch', 'SoftAlignment',
+__all__ = ['rewards', 'target_labels', 'ClassifierReward', 'AttributeAlignment', 'ExactMatch', 'SoftAlignment', 'LogLikelihood',
            'WeightedAlignment', 'jpeg_compressibility', 'default_reward_model', 'default_evaluator', 'make_reward',
            'AsyncReward']
 
@@ -62,14 +63,18 @@ class ClassifierReward:
         "Per-sample reward from probabilities (N, H) and 0/1 targets (N, H) of the chosen heads."
         raise NotImplementedError
 
+    def score_logits(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        "Per-sample reward from logits; by default the probability-based `score`."
+        return self.score(torch.sigmoid(logits), targets)
+
     @torch.no_grad()
     def __call__(self, images: torch.Tensor, prompts: Sequence[str], metadata=None):
         _check_images(images)
         if len(prompts) != len(images): raise ValueError(f"{len(images)} images but {len(prompts)} prompts")
         labels = target_labels(prompts, metadata, self.schema)
-        probs = self.classifier.probs(images, self.batch_size)[:, self._pcols]
-        t = labels[:, self._lcols].float()
-        r = self.score(probs, t).float()
+        logits = self.classifier.logits(images, self.batch_size)[:, self._pcols]
+        probs, t = torch.sigmoid(logits), labels[:, self._lcols].float()
+        r = self.score_logits(logits, t).float()
         return r, {'probs': probs, 'labels': labels, 'heads': self.heads, 'correct': ((probs > self.threshold).float() == t)}
 
 class AttributeAlignment(ClassifierReward):
@@ -83,6 +88,11 @@ class ExactMatch(ClassifierReward):
 class SoftAlignment(ClassifierReward):
     "The mean probability given to the correct label: a dense version of attribute alignment."
     def score(self, p, t): return (t * p + (1 - t) * (1 - p)).mean(1)
+
+class LogLikelihood(ClassifierReward):
+    "The mean log-probability of the correct label per head, from the logits: dense, and never flat where the classifier is sure and wrong."
+    def score(self, p, t): return (t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()).mean(1)
+    def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).mean(1)
 
 class WeightedAlignment(ClassifierReward):
     "Per-head weighted fraction of correct heads (e.g. weigh the rare ink head up)."
@@ -120,6 +130,7 @@ def default_evaluator(device='cpu') -> MultiHeadClassifier:
 rewards.register('attribute_alignment', lambda classifier, **kw: AttributeAlignment(classifier, name='attribute_alignment', **kw))
 rewards.register('exact_match', lambda classifier, **kw: ExactMatch(classifier, name='exact_match', **kw))
 rewards.register('soft_alignment', lambda classifier, **kw: SoftAlignment(classifier, name='soft_alignment', **kw))
+rewards.register('log_likelihood', lambda classifier, **kw: LogLikelihood(classifier, name='log_likelihood', **kw))
 rewards.register('weighted_alignment', lambda classifier, weights, **kw: WeightedAlignment(classifier, weights, name='weighted_alignment', **kw))
 rewards.register('jpeg_compressibility', lambda classifier=None, **kw: jpeg_compressibility)
 
