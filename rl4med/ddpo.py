@@ -222,10 +222,7 @@ def _convert(value, cur, typ, key):
 
 # %% ../nbs/09_ddpo.ipynb #4ec2341d
 PRESETS = {
-    # the embedded default: group sampling (8 samples of each of 8 prompts per epoch), the dense log-likelihood reward,
-    # a LoRA learning rate and clip range large enough to move the policy within 15 minutes on a 2-core CPU
-    'synthderm': {'reward': 'log_likelihood', 'sample.group_size': 8, 'train.learning_rate': 1e-2, 'train.clip_range': 1e-2,
-                  'train.gradient_accumulation_steps': 2},
+    'synthderm': {},
     'synthderm-paper': {'sample.num_steps': 50, 'sample.batch_size': 32, 'sample.num_batches_per_epoch': 8,
                         'train.batch_size': 16, 'train.gradient_accumulation_steps': 8, 'train.learning_rate': 3e-4,
                         'train.timestep_fraction': 1.0, 'num_epochs': 50, 'save_freq': 10},
