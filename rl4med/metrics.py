@@ -21,7 +21,7 @@ from torchmetrics.image.kid import KernelInceptionDistance
 from tqdm.auto import tqdm
 
 from .classifier import MultiHeadClassifier, _read_state_dict, load_classifier
-from .core import UserError, atomic_write, cli_hyphens, read_json, resolve_device, resolve_dtype, run_cli, write_json
+from .core import UserError, asset_path, atomic_write, cli_hyphens, read_json, resolve_device, resolve_dtype, run_cli, write_json
 from .data import FolderDataset, FolderWriter, load_image, read_index
 from .ddim import encode_prompts
 from .ddpo import DDPOConfig, _seed, bootstrap_ci, generate_eval, load_policy_pipeline
@@ -84,7 +84,7 @@ def shard_chunks(pairs: Sequence, batch_size: int, process_index: int = 0, num_p
 # %% ../nbs/10_metrics.ipynb #ede21233
 def _lora_source(adapter) -> tuple[Path, dict | None]:
     "The adapter folder or file, and the run config when `adapter` is an rl4med-train run folder."
-    a = Path(adapter).expanduser()
+    a = asset_path('ddpo-default') if str(adapter) == 'default' else Path(adapter).expanduser()
     if not a.exists(): raise UserError(f"adapter {a} does not exist: pass an rl4med-train run folder, a LoRA folder or a .safetensors file")
     if a.is_dir() and (a/'config.json').is_file() and not (a/'pytorch_lora_weights.safetensors').exists():
         cfg = read_json(a/'config.json')
@@ -124,7 +124,7 @@ def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None =
             info['lora_scale'] = scale
         pipe.unet.to(dev, dt)
         pipe.unet.eval()
-        info['adapter'] = str(Path(adapter).expanduser().resolve())
+        info['adapter'] = 'default' if str(adapter) == 'default' else str(Path(adapter).expanduser().resolve())
     return pipe, info
 
 # %% ../nbs/10_metrics.ipynb #8aafd196
@@ -757,7 +757,7 @@ cli_hyphens('rl4med-sample', __name__)
 def sample_cli(
     out: str = None,                   # output per-prompt folder (re-running resumes it)
     model: str = None,                 # 'default' (the shipped tiny model) or a local diffusers folder (default: the adapter run's model, else default)
-    adapter: str = None,               # an rl4med-train run folder (its lora/ and config) or a LoRA folder / .safetensors file
+    adapter: str = None,               # an rl4med-train run folder (its lora/ and config), a LoRA folder / .safetensors file, or 'default' (the shipped DDPO adapter)
     prompts: str = 'all',              # 'all', or prompt indices like 0,5,16 or 0-15
     n_per_prompt: int = 8,             # images per prompt (sample ids 0..N-1)
     seed: int = 88,                    # evaluation seed (the paper's 88); an image's noise depends on (prompt, sample, seed) only
