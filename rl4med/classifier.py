@@ -29,8 +29,8 @@ from .prompts import AttributeSchema, isic_schema
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'MultiHeadClassifier', 'load_backbone_weights', 'save_classifier', 'load_classifier',
            'load_legacy_classifier', 'InMemory', 'train_classifier', 'classifier_outputs', 'evaluate_classifier',
-           'evaluate_probs', 'report_table', 'make_dataset', 'report_markdown', 'run_train_classifier',
-           'train_classifier_cli']
+           'evaluate_probs', 'artifact_predictions', 'prompt_match', 'report_table', 'make_dataset', 'report_markdown',
+           'run_train_classifier', 'train_classifier_cli']
 
 # %% ../nbs/06_classifier.ipynb #f2a289c0
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -316,6 +316,22 @@ def evaluate_probs(p: torch.Tensor, y: torch.Tensor, head_names: Sequence[str], 
     idx = torch.tensor([schema.index(r) for r in y.numpy()]) if len(y) else torch.zeros(0, dtype=torch.long)
     sub = {int(i): {'n': int((idx == i).sum()), 'exact_match': exact[idx == i].float().mean().item()} for i in idx.unique()}
     return {'n': len(y), 'threshold': threshold, 'heads': heads, 'exact_match': exact.float().mean().item(), 'subgroups': sub}
+
+def artifact_predictions(probs: torch.Tensor, labels, head_names: Sequence[str], schema: AttributeSchema | None = None,
+                         threshold: float = 0.5) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
+    "Thresholded predictions and targets (N x A, 0/1) of the classifier's *artifact* heads, and their names: what APR compares."
+    schema = schema or isic_schema()
+    heads = [h for h in head_names if h in schema.attributes]
+    if not heads: raise UserError(f"the classifier has no artifact head (it has {', '.join(head_names)}): APR needs one")
+    probs, labels = torch.as_tensor(probs), torch.as_tensor(np.asarray(labels))
+    pred = (probs[:, [list(head_names).index(h) for h in heads]] > threshold).long()
+    return pred, labels[:, [schema.names.index(h) for h in heads]].long(), heads
+
+def prompt_match(probs: torch.Tensor, labels, head_names: Sequence[str], schema: AttributeSchema | None = None,
+                 threshold: float = 0.5) -> torch.Tensor:
+    "1.0 where every artifact the classifier predicts equals the prompt's (`labels`: full label vectors), else 0.0; its mean is APR."
+    pred, target, _ = artifact_predictions(probs, labels, head_names, schema, threshold)
+    return (pred == target).all(1).float()
 
 def report_table(report: dict) -> pd.DataFrame:
     "The per-head part of an evaluation report as a table."

@@ -28,8 +28,9 @@ from .rewards import AsyncReward, make_reward, rewards
 # %% auto #0
 __all__ = ['PRESETS', 'PerPromptStatTracker', 'group_advantages', 'ppo_loss', 'SampleConfig', 'TrainConfig', 'StatTrackingConfig',
            'EvalConfig', 'DDPOConfig', 'make_config', 'validate', 'apr_indicator', 'load_policy_pipeline',
-           'DDPOTrainer', 'latest_checkpoint', 'plot_metrics', 'bootstrap_ci', 'generate_eval', 'score_images',
-           'compare_models', 'report_markdown', 'write_report', 'run_training', 'train_cli']
+           'DDPOTrainer', 'latest_checkpoint', 'plot_metrics', 'read_heldout', 'plot_apr_curves', 'heldout_curve_point',
+           'bootstrap_ci', 'generate_eval', 'score_images', 'compare_models', 'report_markdown', 'write_report',
+           'run_training', 'train_cli']
 
 # %% ../nbs/09_ddpo.ipynb #0c583d83
 class PerPromptStatTracker:
@@ -139,6 +140,8 @@ class EvalConfig:
     seed: int = 88                    # the paper's evaluation seed
     evaluator: str = 'default'        # held-out evaluator (4 artifact heads); 'default': the shipped one
     monitor: bool = True              # log the held-out evaluator's APR on each epoch's samples (apr_samples; never a reward)
+    every: int = 0                    # > 0: every N epochs (and before the first) grade a fixed set with the evaluator -> heldout.jsonl
+    curve_images: int = 128           # images of that fixed set (spread evenly over the prompts, seeds as the final evaluation)
 
 @dataclass
 class DDPOConfig:
@@ -297,12 +300,11 @@ def _seed(*parts) -> int:
     return h
 
 def apr_indicator(evaluator, images, idx, schema=None, probs=None) -> torch.Tensor:
-    "1 where the evaluator's predictions (all its heads) match the labels of prompt `idx[i]`, else 0."
+    "1 where the evaluator's artifact predictions match the artifacts of prompt `idx[i]`, else 0 (see `prompt_match`)."
+    from rl4med.classifier import prompt_match
     schema = schema or isic_schema()
     probs = evaluator.probs(images) if probs is None else probs
-    cols = [schema.names.index(h) for h in evaluator.head_names]
-    lab = torch.tensor(np.stack([schema.labels_of(int(i)) for i in idx]))[:, cols]
-    return ((probs.cpu() > 0.5).long() == lab).all(1).float()
+    return prompt_match(probs.cpu(), np.stack([schema.labels_of(int(i)) for i in idx]), evaluator.head_names, schema)
 
 def load_policy_pipeline(c: DDPOConfig, device) -> Any:
     "The base pipeline of a config: the shipped tiny model or a local diffusers folder (with an optional UNet override)."
@@ -398,7 +400,10 @@ class DDPOTrainer:
 
     def monitor_model(self):
         "The held-out evaluator used to monitor APR during training (None when `eval.monitor` is off)."
-        if not self.c.eval.monitor: return None
+        return self.heldout_evaluator() if self.c.eval.monitor else None
+
+    def heldout_evaluator(self):
+        "The held-out evaluator (the one given, the config's, or the shipped one), loaded once."
         if self._monitor_model is None:
             from rl4med.classifier import load_classifier
             from rl4med.rewards import default_evaluator
@@ -572,10 +577,56 @@ def plot_metrics(run_dir: str | Path, keys=('reward_mean', 'apr_samples', 'appro
     plt.close(fig)
     return out
 
+def read_heldout(run_dir: str | Path) -> list[dict]:
+    "The held-out curve of a run (heldout.jsonl), one point per epoch count (the last written wins, as after a resume)."
+    f = Path(run_dir)/'heldout.jsonl'
+    if not f.is_file(): raise UserError(f"{f} does not exist: train with --set eval.every=N to record the held-out curve")
+    pts = {}
+    for l in f.read_text().splitlines():
+        if l.strip(): r = json.loads(l); pts[r['epochs']] = r
+    return [pts[k] for k in sorted(pts)]
+
+def plot_apr_curves(runs: dict, out: str | Path, title: str = 'held-out APR vs training samples') -> dict:
+    "One PNG: held-out APR against samples for groups of runs ({label: [run_dir, ...]}, e.g. seeds of a preset); returns the curves."
+    import matplotlib; import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 4)); curves = {}
+    for (label, dirs), col in zip(runs.items(), plt.rcParams['axes.prop_cycle'].by_key()['color'] * 4):
+        pts = [read_heldout(d) for d in dirs]
+        for p in pts: ax.plot([r['samples'] for r in p], [r['apr'] for r in p], color=col, alpha=0.35, lw=1)
+        common = sorted(set.intersection(*[{r['samples'] for r in p} for p in pts]))
+        mean = [float(np.mean([next(r['apr'] for r in p if r['samples'] == x) for p in pts])) for x in common]
+        ax.plot(common, mean, 'o-', color=col, lw=2, label=f"{label} (mean of {len(dirs)})")
+        curves[label] = {'samples': common, 'apr_mean': mean, 'runs': [[(r['samples'], r['apr']) for r in p] for p in pts]}
+    ax.set_xlabel('training samples'); ax.set_ylabel("held-out evaluator APR"); ax.set_title(title); ax.grid(alpha=0.3); ax.legend()
+    fig.tight_layout()
+    out = Path(out)
+    with atomic_write(out, 'wb') as f: fig.savefig(f, format='png', dpi=90)
+    plt.close(fig)
+    return curves
+
+def heldout_curve_point(self, epochs_done: int) -> dict | None:
+    "Grade a fixed set of images (`eval.curve_images`, seeds as the final evaluation) and append the APR to heldout.jsonl."
+    c = self.c
+    if not self.acc.is_main_process: return None
+    per = max(1, math.ceil(c.eval.curve_images / len(self.prompts)))
+    idx = [i for i in range(len(self.prompts)) for _ in range(per)]; sid = [k for _ in range(len(self.prompts)) for k in range(per)]
+    pipe = self.pipe; pipe.unet = self._policy(); was_training = pipe.unet.training; pipe.unet.eval()
+    old = _swap(self.params, self.ema) if self.ema is not None else None
+    ims = generate_eval(pipe, idx, sid, self.embeds, self.negative, num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale,
+                        eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None)
+    if old is not None: _swap(self.params, old)
+    pipe.unet.train(was_training)
+    a = apr_indicator(self.heldout_evaluator(), ims, idx, self.schema).numpy()
+    rec = {'epochs': epochs_done, 'samples': epochs_done * c.samples_per_epoch * self.acc.num_processes, 'apr': float(a.mean()),
+           'apr_ci': list(bootstrap_ci(a)), 'n_images': len(idx)}
+    with open(self.run_dir/'heldout.jsonl', 'a', encoding='utf-8') as f: f.write(json.dumps(rec) + '\n')
+    return rec
+
 def _train(self) -> list[dict]:
     "Run the remaining epochs; returns their metrics."
     c, acc = self.c, self.acc
     hist = []
+    if c.eval.every > 0 and self.epoch == 0: self.heldout_curve_point(0)
     bar = tqdm(range(self.epoch, c.num_epochs), disable=not self.progress, desc='DDPO', unit='epoch', initial=self.epoch, total=c.num_epochs)
     for epoch in bar:
         self.epoch = epoch; t0 = time.time()
@@ -585,6 +636,9 @@ def _train(self) -> list[dict]:
         rec = {'epoch': epoch, **{k: v for k, v in info.items() if k != 'reward_by_prompt'}, **tr,
                'seconds_sampling': s['seconds_sampling'], 'seconds_reward_wait': s['seconds_reward_wait'], 'seconds_epoch': time.time() - t0,
                'reward_by_prompt': info['reward_by_prompt']}
+        if c.eval.every > 0 and ((epoch + 1) % c.eval.every == 0 or epoch == c.num_epochs - 1):
+            pt = self.heldout_curve_point(epoch + 1)
+            if pt is not None: rec['apr_heldout'] = pt['apr']
         self._log(rec, s['images'] if epoch % max(1, c.save_freq) == 0 or epoch == c.num_epochs - 1 else None)
         hist.append(rec)
         bar.set_postfix(reward=f"{rec['reward_mean']:.3f}", apr=f"{rec.get('apr_samples', float('nan')):.2f}", kl=f"{rec.get('approx_kl', 0):.1e}")
@@ -598,7 +652,7 @@ def _train(self) -> list[dict]:
     acc.wait_for_everyone()
     return hist
 
-DDPOTrainer._log, DDPOTrainer.train = _log, _train
+DDPOTrainer._log, DDPOTrainer.train, DDPOTrainer.heldout_curve_point = _log, _train, heldout_curve_point
 
 # %% ../nbs/09_ddpo.ipynb #6cad8a9f
 def bootstrap_ci(x, n_boot: int = 2000, seed: int = 0, alpha: float = 0.05) -> tuple[float, float]:

@@ -304,6 +304,7 @@ def adherence(pipe, n_per_prompt: int = 32, num_steps: int = 20, guidance: float
     "Per-prompt APR (evaluator) and per-head accuracy (reward model) of a pipeline's images, as a DataFrame."
     import pandas as pd
     from rl4med.ddim import encode_prompts, sample_with_logprob
+    from rl4med.classifier import prompt_match
     from rl4med.rewards import default_evaluator, default_reward_model
     S = isic_schema(); P = S.prompts()
     rm, ev = reward_model or default_reward_model(), evaluator or default_evaluator()
@@ -317,7 +318,7 @@ def adherence(pipe, n_per_prompt: int = 32, num_steps: int = 20, guidance: float
                                   negative_embeds=neg).images
         lab = torch.tensor(np.stack([S.labels_of(i) for i in ii]))
         heads_ok.append(((rm.probs(img) > 0.5).long() == lab[:, [S.names.index(h) for h in rm.head_names]]).float())
-        exact.append(((ev.probs(img) > 0.5).long() == lab[:, [S.names.index(h) for h in ev.head_names]]).all(1).float())
+        exact.append(prompt_match(ev.probs(img), lab, ev.head_names, S))
     heads_ok, exact, ia = torch.cat(heads_ok), torch.cat(exact), torch.tensor(idx)
     rows = []
     for i in range(len(P)):

@@ -20,7 +20,7 @@ from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 from tqdm.auto import tqdm
 
-from .classifier import MultiHeadClassifier, _read_state_dict, load_classifier
+from .classifier import MultiHeadClassifier, _read_state_dict, artifact_predictions, load_classifier
 from .core import UserError, asset_path, atomic_write, cli_hyphens, read_json, resolve_device, resolve_dtype, run_cli, write_json
 from .data import FolderDataset, FolderWriter, load_image, read_index
 from .ddim import encode_prompts
@@ -511,10 +511,7 @@ def set_outputs(ds: FolderDataset, extractor: nn.Module, evaluator: MultiHeadCla
 
 # %% ../nbs/10_metrics.ipynb #85a9ea25
 def _alignment(o: dict, head_names: Sequence[str], schema: AttributeSchema, threshold: float, n_boot: int, seed: int) -> tuple[dict, np.ndarray]:
-    heads = [h for h in head_names if h in schema.attributes]
-    if not heads: raise UserError(f"the evaluator has no artifact head (it has {', '.join(head_names)}): APR needs one")
-    pred = (o['probs'][:, [list(head_names).index(h) for h in heads]] > threshold).long()
-    target = o['labels'][:, [schema.names.index(h) for h in heads]]
+    pred, target, heads = artifact_predictions(o['probs'], o['labels'], head_names, schema, threshold)
     match = exact_match(pred, target)
     acc, why = disease_accuracy(o['probs'], head_names, o['labels'], schema)
     out = {**apr_by_subgroup(match, o['idx'], schema.n_prompts, n_boot, seed), **spurious_missing(pred, target),
