@@ -23,12 +23,26 @@ def _gather(v: torch.Tensor, idx: torch.Tensor, ndim: int) -> torch.Tensor:
     "Per-sample values v[idx] shaped to broadcast against a tensor of `ndim` dimensions."
     return v.to(idx.device)[idx].view(-1, *([1] * (ndim - 1)))
 
+def _to_device(x: torch.Tensor, device) -> torch.Tensor:
+    "`x` on `device`; a CPU tensor goes to a GPU through pinned memory without blocking the host (a plain copy waits for the GPU's queue)."
+    device = torch.device(device)
+    if x.device == device: return x
+    if device.type == 'cuda' and x.device.type == 'cpu': return x.pin_memory().to(device, non_blocking=True)
+    return x.to(device)
+
 def _randn(shape, generator, device):
     "Standard normal noise in float32, drawn as diffusers draws it (a list of generators gives one per sample)."
     if isinstance(generator, (list, tuple)):
-        return torch.cat([torch.randn((1, *shape[1:]), generator=g, device=g.device, dtype=torch.float32) for g in generator]).to(device)
+        return _to_device(torch.cat([torch.randn((1, *shape[1:]), generator=g, device=g.device, dtype=torch.float32) for g in generator]), device)
     gdev = generator.device if generator is not None else device
-    return torch.randn(shape, generator=generator, device=gdev, dtype=torch.float32).to(device)
+    return _to_device(torch.randn(shape, generator=generator, device=gdev, dtype=torch.float32), device)
+
+def _alphas(scheduler: DDIMScheduler, device) -> torch.Tensor:
+    "The scheduler's cumulative alphas in float32 on `device`, copied once and cached on the scheduler (not once per step)."
+    src, c = scheduler.alphas_cumprod, getattr(scheduler, '_rl4med_alphas', None)
+    if c is None or c[0] is not src or c[1] != src._version or c[2].device != device:
+        c = (src, src._version, src.to(device, torch.float32)); scheduler._rl4med_alphas = c
+    return c[2]
 
 def ddim_step_with_logprob(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep, sample: torch.Tensor, eta: float = 1.0,
                            prev_sample: torch.Tensor | None = None, generator=None, reduce: str = 'mean') -> tuple[torch.Tensor, torch.Tensor]:
@@ -41,9 +55,9 @@ def ddim_step_with_logprob(scheduler: DDIMScheduler, model_output: torch.Tensor,
     if t.numel() == 1: t = t.expand(n)
     if t.numel() != n: raise ValueError(f"timestep must be a scalar or have one entry per sample ({n}), got {t.numel()}")
     prev_t = t - scheduler.config.num_train_timesteps // scheduler.num_inference_steps
-    acp = scheduler.alphas_cumprod.to(dev, torch.float32)
+    acp = _alphas(scheduler, dev)
     abar_t = _gather(acp, t, nd)
-    abar_prev = torch.where(prev_t >= 0, acp[prev_t.clamp(min=0)], torch.as_tensor(scheduler.final_alpha_cumprod, device=dev, dtype=torch.float32)).view(-1, *([1] * (nd - 1)))
+    abar_prev = torch.where(prev_t >= 0, acp[prev_t.clamp(min=0)], float(scheduler.final_alpha_cumprod)).view(-1, *([1] * (nd - 1)))
     x, eps = sample.float(), model_output.float()
     kind = scheduler.config.prediction_type
     if kind == 'epsilon': x0 = (x - (1 - abar_t).sqrt() * eps) / abar_t.sqrt()
@@ -89,13 +103,16 @@ def decode_latents(pipe: StableDiffusionPipeline, latents: torch.Tensor) -> torc
     img = pipe.vae.decode(latents.to(pipe.vae.dtype) / pipe.vae.config.scaling_factor).sample
     return (img.float() / 2 + 0.5).clamp(0, 1)
 
+def _guided(unet, latents, t, emb2, guidance_scale: float):
+    "CFG with `emb2` = cat([negative, embeds]) already built."
+    inp = torch.cat([latents, latents])
+    tt = torch.cat([t, t]) if torch.is_tensor(t) and t.ndim else t
+    e_u, e_c = unet(inp, tt, emb2).sample.chunk(2)
+    return e_u + guidance_scale * (e_c - e_u)
+
 def guided_eps(unet, latents, t, embeds, negative, guidance_scale: float):
     "The UNet's noise prediction with classifier-free guidance as one doubled batch (`guidance_scale <= 1`: no guidance)."
-    if guidance_scale > 1.0:
-        inp = torch.cat([latents, latents]); emb = torch.cat([negative.expand(len(latents), -1, -1), embeds])
-        tt = torch.cat([t, t]) if torch.is_tensor(t) and t.ndim else t
-        e_u, e_c = unet(inp, tt, emb).sample.chunk(2)
-        return e_u + guidance_scale * (e_c - e_u)
+    if guidance_scale > 1.0: return _guided(unet, latents, t, torch.cat([negative.expand(len(latents), -1, -1), embeds]), guidance_scale)
     return unet(latents, t, embeds).sample
 
 @torch.no_grad()
@@ -115,9 +132,12 @@ def sample_with_logprob(pipe: StableDiffusionPipeline, prompts: Sequence[str], n
     x = (latents if latents is not None else _randn(shape, generator, dev) * sch.init_noise_sigma).to(dev, dt)
     sch.set_timesteps(num_steps, device=dev)
     traj, lps = [x], []
+    cfg = guidance_scale > 1.0
+    emb2 = torch.cat([neg.expand(n, -1, -1), emb]) if cfg else None          # built once for all steps
     from tqdm.auto import tqdm
     for t in tqdm(sch.timesteps, disable=not progress, desc='sampling', leave=False):
-        e = guided_eps(unet, sch.scale_model_input(x, t), t, emb, neg, guidance_scale)
+        xin = sch.scale_model_input(x, t)
+        e = _guided(unet, xin, t, emb2, guidance_scale) if cfg else unet(xin, t, emb).sample
         x, lp = ddim_step_with_logprob(sch, e, t, x, eta=eta, generator=generator)
         traj.append(x); lps.append(lp)
     ts = sch.timesteps.to(dev).repeat(n, 1)
