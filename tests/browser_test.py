@@ -160,6 +160,19 @@ def _accept_kernel_dialog(page, wait_s: float):
     page.wait_for_selector('.jp-Dialog', state='detached', timeout=10_000)
 
 
+def _wait_visible(page, selector: str, timeout_s: float) -> bool:
+    "Wait for `selector` to be visible, accepting a kernel dialog that shows up meanwhile; False on timeout."
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        try:
+            page.wait_for_selector(selector, state='visible', timeout=2000); return True
+        except Exception as e:
+            if type(e).__name__ != 'TimeoutError': raise
+        if page.locator('.jp-Dialog .jp-mod-accept').count(): _accept_kernel_dialog(page, 1)
+        if 'Traceback' in _errors_in_outputs(page): return False     # a cell failed: no point waiting
+    return False
+
+
 def run_checks(page, lab: Lab, out: Path, timeout: float) -> list[str]:
     "Open the notebook, run it, drive the widgets; returns what was checked."
     done = []
@@ -173,9 +186,8 @@ def run_checks(page, lab: Lab, out: Path, timeout: float) -> list[str]:
     page.locator('.lm-MenuBar-itemLabel', has_text=re.compile(r'^Run$')).click()
     page.locator('.lm-Menu-itemLabel', has_text=re.compile(r'^Run All Cells$')).click()
     _accept_kernel_dialog(page, 5)
-    try: page.wait_for_selector('.rl4med-prompt-builder', state='visible', timeout=timeout * 1000)
-    except Exception:
-        raise Failed(f"the prompt builder did not render within {timeout:.0f} s; the notebook printed:\n{_errors_in_outputs(page)}") from None
+    if not _wait_visible(page, '.rl4med-prompt-builder', timeout):
+        raise Failed(f"the prompt builder did not render (waited up to {timeout:.0f} s); the notebook printed:\n{_errors_in_outputs(page)}")
     _js_wait(page, IMG_READY, '.rl4med-compare', timeout, 'the prompt builder\'s first images')
     prompt0 = page.inner_text('.rl4med-prompt').strip()
     if 'no visible artifacts' not in prompt0: raise Failed(f"the first prompt should have no artifacts, it reads {prompt0!r}")
@@ -198,8 +210,8 @@ def run_checks(page, lab: Lab, out: Path, timeout: float) -> list[str]:
     page.screenshot(path=str(out/'browser_viz.png'))
     page.locator('.rl4med-prompt-builder').screenshot(path=str(out/'prompt_builder.png'))
 
-    try: page.wait_for_selector('.rl4med-trajectory-scrubber', state='visible', timeout=timeout * 1000)
-    except Exception: raise Failed(f"the trajectory scrubber did not render; the notebook printed:\n{_errors_in_outputs(page)}") from None
+    if not _wait_visible(page, '.rl4med-trajectory-scrubber', timeout):
+        raise Failed(f"the trajectory scrubber did not render (waited up to {timeout:.0f} s); the notebook printed:\n{_errors_in_outputs(page)}")
     _js_wait(page, IMG_READY, '.rl4med-trajectory', timeout, "the trajectory scrubber's first image")
     t0 = page.get_attribute('.rl4med-trajectory', 'src')
     handle = page.locator('.rl4med-step .noUi-handle')
