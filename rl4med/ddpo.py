@@ -26,11 +26,11 @@ from .prompts import isic_schema, make_sampler
 from .rewards import AsyncReward, make_reward, rewards
 
 # %% auto #0
-__all__ = ['PRESETS', 'PerPromptStatTracker', 'group_advantages', 'ppo_loss', 'SampleConfig', 'TrainConfig', 'StatTrackingConfig',
-           'EvalConfig', 'DDPOConfig', 'make_config', 'validate', 'apr_indicator', 'load_policy_pipeline',
-           'DDPOTrainer', 'latest_checkpoint', 'plot_metrics', 'read_heldout', 'plot_apr_curves', 'heldout_curve_point',
-           'bootstrap_ci', 'generate_eval', 'score_images', 'compare_models', 'report_markdown', 'write_report',
-           'run_training', 'train_cli']
+__all__ = ['EFFICIENT', 'PRESETS', 'PerPromptStatTracker', 'group_advantages', 'ppo_loss', 'SampleConfig', 'TrainConfig',
+           'StatTrackingConfig', 'EvalConfig', 'DDPOConfig', 'make_config', 'validate', 'apr_indicator',
+           'load_policy_pipeline', 'DDPOTrainer', 'latest_checkpoint', 'plot_metrics', 'read_heldout',
+           'plot_apr_curves', 'heldout_curve_point', 'bootstrap_ci', 'generate_eval', 'score_images', 'compare_models',
+           'report_markdown', 'write_report', 'run_training', 'train_cli']
 
 # %% ../nbs/09_ddpo.ipynb #0c583d83
 class PerPromptStatTracker:
@@ -224,8 +224,12 @@ def _convert(value, cur, typ, key):
     return None if v.lower() == 'none' and 'None' in str(typ) else v
 
 # %% ../nbs/09_ddpo.ipynb #4ec2341d
+EFFICIENT = {'reward': 'log_likelihood', 'sample.group_size': 8, 'train.learning_rate': 1e-2, 'train.clip_range': 1e-2,
+             'train.gradient_accumulation_steps': 2, 'num_epochs': 16}
 PRESETS = {
-    'synthderm': {},
+    'synthderm': EFFICIENT,
+    'efficient': EFFICIENT,
+    'synthderm-faithful': {},
     'synthderm-paper': {'sample.num_steps': 50, 'sample.batch_size': 32, 'sample.num_batches_per_epoch': 8,
                         'train.batch_size': 16, 'train.gradient_accumulation_steps': 8, 'train.learning_rate': 3e-4,
                         'train.timestep_fraction': 1.0, 'num_epochs': 50, 'save_freq': 10},
@@ -771,7 +775,7 @@ from fastcore.script import Param
 cli_hyphens('rl4med-train', __name__)
 @call_parse
 def train_cli(
-    preset: str = 'synthderm',                                       # synthderm (default), synthderm-paper or isic-sd15-paper
+    preset: str = 'synthderm',                                       # synthderm (default; = efficient), synthderm-faithful, synthderm-paper or isic-sd15-paper
     set: Param('overrides key=value, e.g. --set train.learning_rate=3e-4 sample.num_steps=50', str, nargs='*') = None,
     run_name: str = None,                                           # run folder name under runs/ (default: preset and time)
     resume: str = None,                                             # 'auto' (latest checkpoint of --run-name) or a checkpoint folder
