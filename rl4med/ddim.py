@@ -15,8 +15,7 @@ from diffusers import DDIMScheduler, StableDiffusionPipeline
 from .core import UserError
 
 # %% auto #0
-__all__ = ['ddim_step_with_logprob', 'Trajectories', 'encode_prompts', 'decode_latents', 'guided_eps', 'sample_with_logprob',
-           'bench_sampling']
+__all__ = ['ddim_step_with_logprob', 'Trajectories', 'encode_prompts', 'decode_latents', 'guided_eps', 'sample_with_logprob']
 
 # %% ../nbs/05_ddim.ipynb #f52fc65f
 def _gather(v: torch.Tensor, idx: torch.Tensor, ndim: int) -> torch.Tensor:
@@ -143,19 +142,3 @@ def sample_with_logprob(pipe: StableDiffusionPipeline, prompts: Sequence[str], n
     ts = sch.timesteps.to(dev).repeat(n, 1)
     images = decode_latents(pipe, x) if decode else None
     return Trajectories(images, torch.stack(traj, 1), torch.stack(lps, 1), ts, emb, neg)
-
-# %% ../nbs/05_ddim.ipynb #221e6122
-def bench_sampling(pipe: StableDiffusionPipeline, prompts: Sequence[str], num_steps: int = 20, guidance_scale: float = 5.0,
-                   repeats: int = 3) -> dict:
-    "Seconds per call of diffusers' pipeline and of `sample_with_logprob` (same work), best of `repeats`, and their ratio."
-    import time
-    h = pipe.unet.config.sample_size * pipe.vae_scale_factor
-    def ours(): sample_with_logprob(pipe, prompts, num_steps=num_steps, guidance_scale=guidance_scale, generator=torch.Generator().manual_seed(0))
-    def theirs(): pipe(list(prompts), num_inference_steps=num_steps, guidance_scale=guidance_scale, eta=1.0, height=h, width=h,
-                       output_type='pt', generator=torch.Generator().manual_seed(0))
-    ours(); theirs()                                   # warm-up
-    t_o, t_d = [], []
-    for _ in range(repeats):
-        for f, acc in ((theirs, t_d), (ours, t_o)):
-            t0 = time.perf_counter(); f(); acc.append(time.perf_counter() - t0)
-    return {'diffusers_s': min(t_d), 'ours_s': min(t_o), 'ratio': min(t_o) / min(t_d), 'images': len(prompts), 'steps': num_steps}
