@@ -21,8 +21,8 @@ from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
 __all__ = ['rewards', 'target_labels', 'ClassifierReward', 'AttributeAlignment', 'ExactMatch', 'SoftAlignment', 'LogLikelihood',
-           'WeightedAlignment', 'jpeg_compressibility', 'default_reward_model', 'default_evaluator', 'make_reward',
-           'AsyncReward']
+           'WorstLogLikelihood', 'WeightedAlignment', 'jpeg_compressibility', 'default_reward_model',
+           'default_evaluator', 'make_reward', 'AsyncReward']
 
 # %% ../nbs/07_rewards.ipynb #808cc65e
 rewards = Registry('reward')
@@ -94,6 +94,11 @@ class LogLikelihood(ClassifierReward):
     def score(self, p, t): return (t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()).mean(1)
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).mean(1)
 
+class WorstLogLikelihood(LogLikelihood):
+    "The log-probability of the least satisfied label (by default of the artifact heads): it pushes on whichever artifact is wrong, the one that decides APR."
+    def score(self, p, t): return (t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()).min(1).values
+    def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).min(1).values
+
 class WeightedAlignment(ClassifierReward):
     "Per-head weighted fraction of correct heads (e.g. weigh the rare ink head up)."
     def __init__(self, classifier, weights: Mapping[str, float], **kw):
@@ -131,6 +136,8 @@ rewards.register('attribute_alignment', lambda classifier, **kw: AttributeAlignm
 rewards.register('exact_match', lambda classifier, **kw: ExactMatch(classifier, name='exact_match', **kw))
 rewards.register('soft_alignment', lambda classifier, **kw: SoftAlignment(classifier, name='soft_alignment', **kw))
 rewards.register('log_likelihood', lambda classifier, **kw: LogLikelihood(classifier, name='log_likelihood', **kw))
+rewards.register('worst_log_likelihood', lambda classifier, heads=None, schema=None, **kw: WorstLogLikelihood(
+    classifier, heads=heads or (schema or isic_schema()).attributes, schema=schema, name='worst_log_likelihood', **kw))
 rewards.register('weighted_alignment', lambda classifier, weights, **kw: WeightedAlignment(classifier, weights, name='weighted_alignment', **kw))
 rewards.register('jpeg_compressibility', lambda classifier=None, **kw: jpeg_compressibility)
 
