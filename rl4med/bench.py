@@ -290,7 +290,8 @@ def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, t
                                   'train.gradient_accumulation_steps': max(d for d in range(1, min(micro, 4) + 1) if micro % d == 0),
                                   'train.gradient_checkpointing': gradient_checkpointing, 'lora_rank': lora_rank, 'lora_alpha': float(lora_rank),
                                   'mixed_precision': mp, 'device': str(pipe.unet.device), 'num_epochs': epochs, 'save_freq': epochs,
-                                  'eval.images': 0, 'reward': reward, 'reward_model': reward_model})
+                                  'eval.images': 0, 'reward': reward, 'reward_model': reward_model,
+                                  'sample.group_size': max([d for d in range(2, 9) if batch_size % d == 0], default=0)})
     for o in overrides:
         if '=' not in o: raise UserError(f"--set needs key=value, got {o!r}")
         k, v = o.split('=', 1); c.set(k.strip(), v)
