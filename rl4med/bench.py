@@ -510,7 +510,7 @@ def bench_cli(
     clock: str = 'auto',                 # ratios in auto (cpu time on a CPU device, else wall), wall or cpu time
     sweep: bool = False,                 # also measure each toggle's effect alone (sampling and training)
     profile: bool = False,               # also write torch.profiler tables next to --out
-    set: Param('trainer overrides key=value, as rl4med-train --set', str, nargs='*') = None,
+    set: Param('trainer overrides key=value, as rl4med-train --set', str, nargs='+', action='extend') = None,
     out: str = 'bench.json',             # where the JSON goes
     progress: bool = True,               # progress bars
 ):

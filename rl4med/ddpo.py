@@ -776,7 +776,7 @@ cli_hyphens('rl4med-train', __name__)
 @call_parse
 def train_cli(
     preset: str = 'synthderm',                                       # synthderm (default; = efficient), synthderm-faithful, synthderm-paper or isic-sd15-paper
-    set: Param('overrides key=value, e.g. --set train.learning_rate=3e-4 sample.num_steps=50', str, nargs='*') = None,
+    set: Param('overrides key=value, e.g. --set train.learning_rate=3e-4 sample.num_steps=50', str, nargs='+', action='extend') = None,
     run_name: str = None,                                           # run folder name under runs/ (default: preset and time)
     resume: str = None,                                             # 'auto' (latest checkpoint of --run-name) or a checkpoint folder
     evaluate: bool = True,                                          # compare base and RL with the held-out evaluator at the end
