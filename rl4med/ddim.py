@@ -15,7 +15,8 @@ from diffusers import DDIMScheduler, StableDiffusionPipeline
 from .core import UserError
 
 # %% auto #0
-__all__ = ['ddim_step_with_logprob', 'Trajectories', 'encode_prompts', 'decode_latents', 'guided_eps', 'sample_with_logprob']
+__all__ = ['ddim_mean_std', 'ddim_step_with_logprob', 'ddim_kl', 'Trajectories', 'encode_prompts', 'decode_latents', 'guided_eps',
+           'sample_with_logprob']
 
 # %% ../nbs/05_ddim.ipynb #f52fc65f
 def _gather(v: torch.Tensor, idx: torch.Tensor, ndim: int) -> torch.Tensor:
@@ -43,12 +44,10 @@ def _alphas(scheduler: DDIMScheduler, device) -> torch.Tensor:
         c = (src, src._version, src.to(device, torch.float32)); scheduler._rl4med_alphas = c
     return c[2]
 
-def ddim_step_with_logprob(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep, sample: torch.Tensor, eta: float = 1.0,
-                           prev_sample: torch.Tensor | None = None, generator=None, reduce: str = 'mean') -> tuple[torch.Tensor, torch.Tensor]:
-    "One DDIM step: `(prev_sample, log_prob)`; draws `prev_sample` unless given (then scores it). Gaussian math in float32."
+def ddim_mean_std(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep, sample: torch.Tensor, eta: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+    "Mean and standard deviation (float32, per sample) of the Gaussian DDIM step from `sample` at `timestep`."
     if not eta > 0: raise UserError(f"eta must be > 0 for a stochastic step with a log-probability, got {eta}: DDPO uses eta = 1.0")
     if scheduler.num_inference_steps is None: raise UserError("call scheduler.set_timesteps(num_steps) before stepping")
-    if reduce not in ('mean', 'sum'): raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
     n, nd, dev = sample.shape[0], sample.ndim, sample.device
     t = torch.as_tensor(timestep, device=dev).long().reshape(-1)
     if t.numel() == 1: t = t.expand(n)
@@ -71,12 +70,27 @@ def ddim_step_with_logprob(scheduler: DDIMScheduler, model_output: torch.Tensor,
     var = (1 - abar_prev) / (1 - abar_t) * (1 - abar_t / abar_prev)
     std = eta * var.clamp(min=0).sqrt()
     mean = abar_prev.sqrt() * x0 + (1 - abar_prev - std ** 2).clamp(min=0).sqrt() * eps
+    return mean, std
+
+def ddim_step_with_logprob(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep, sample: torch.Tensor, eta: float = 1.0,
+                           prev_sample: torch.Tensor | None = None, generator=None, reduce: str = 'mean') -> tuple[torch.Tensor, torch.Tensor]:
+    "One DDIM step: `(prev_sample, log_prob)`; draws `prev_sample` unless given (then scores it). Gaussian math in float32."
+    if reduce not in ('mean', 'sum'): raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
+    mean, std = ddim_mean_std(scheduler, model_output, timestep, sample, eta)
+    nd, dev = sample.ndim, sample.device
     if prev_sample is None:
         prev_sample = (mean + std * _randn(sample.shape, generator, dev)).to(sample.dtype)
     elif prev_sample.shape != sample.shape: raise ValueError(f"prev_sample has shape {tuple(prev_sample.shape)}, sample {tuple(sample.shape)}")
     lp = -((prev_sample.float() - mean) ** 2) / (2 * std ** 2) - std.log() - math.log(math.sqrt(2 * math.pi))
     lp = lp.mean(dim=tuple(range(1, nd))) if reduce == 'mean' else lp.sum(dim=tuple(range(1, nd)))
     return prev_sample, lp
+
+def ddim_kl(scheduler: DDIMScheduler, model_output: torch.Tensor, ref_output: torch.Tensor, timestep, sample: torch.Tensor,
+            eta: float = 1.0) -> torch.Tensor:
+    "Per-sample KL (mean over latent elements, as the log-probability) between the DDIM steps of two models from the same `sample`."
+    m, std = ddim_mean_std(scheduler, model_output, timestep, sample, eta)
+    m_ref, _ = ddim_mean_std(scheduler, ref_output, timestep, sample, eta)
+    return ((m - m_ref) ** 2 / (2 * std ** 2)).mean(dim=tuple(range(1, sample.ndim)))
 
 # %% ../nbs/05_ddim.ipynb #f35de1a1
 @dataclass

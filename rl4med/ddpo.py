@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device,
                          resolve_dtype, run_cli, set_seed, write_json)
-from .ddim import decode_latents, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob
+from .ddim import decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob
 from .models import add_lora, adapters_disabled, default_pipeline, load_pipeline, lora_parameters, save_lora
 from .prompts import isic_schema, make_sampler
 from .rewards import AsyncReward, make_reward, rewards
@@ -122,7 +122,7 @@ class TrainConfig:
     cfg: bool = True                  # classifier-free guidance in the training forward pass too
     max_grad_norm: float = 1.0
     num_inner_epochs: int = 1         # passes over each epoch's samples
-    kl_coef: float = 0.0              # > 0: penalise the squared log-ratio to the adapter-free base model
+    kl_coef: float = 0.0              # > 0: penalise the KL of each trained step to the adapter-free base model's
     ema_decay: float = 0.0            # > 0: keep an EMA of the adapter, used for evaluation and the final adapter
     drop_zero_adv: bool = False       # leave samples with zero advantage out of the update
     gradient_checkpointing: bool = False
@@ -440,12 +440,16 @@ class DDPOTrainer:
         return torch.from_numpy(adv[k * n:(k + 1) * n]).float(), info
 
     # ------------------------------------------------------------------ training
-    def _logprob(self, unet, x, nxt, t, emb):
+    def _eps(self, unet, x, t, emb):
+        "The (guided, when `train.cfg`) noise prediction of `unet` for training."
         c = self.c
         if self.pipe.scheduler.num_inference_steps != self.T: self.pipe.scheduler.set_timesteps(self.T, device=self.acc.device)
         with self.acc.autocast():
-            e = guided_eps(unet, x, t, emb, self.negative, c.sample.guidance_scale if c.train.cfg else 1.0)
-        return ddim_step_with_logprob(self.pipe.scheduler, e, t, x, eta=c.sample.eta, prev_sample=nxt)[1]
+            return guided_eps(unet, x, t, emb, self.negative, c.sample.guidance_scale if c.train.cfg else 1.0)
+
+    def _logprob(self, unet, x, nxt, t, emb, eps=None):
+        e = self._eps(unet, x, t, emb) if eps is None else eps
+        return ddim_step_with_logprob(self.pipe.scheduler, e, t, x, eta=self.c.sample.eta, prev_sample=nxt)[1]
 
     def train_epoch(self, s: dict, adv: torch.Tensor, epoch: int) -> dict:
         "PPO updates on this process's samples of the epoch."
@@ -468,11 +472,13 @@ class DDPOTrainer:
                 for j in range(self.K):
                     tj = tperm[mb, j].to(dev); ar = torch.arange(len(mb), device=dev)
                     x, nxt, t = lat[ar, tj], lat[ar, tj + 1], ts[ar, tj]
-                    lp = self._logprob(self.unet, x, nxt, t, emb)
+                    e = self._eps(self.unet, x, t, emb)
+                    lp = self._logprob(self.unet, x, nxt, t, emb, eps=e)
                     loss, st = ppo_loss(lp, olp[ar, tj], a, c.train.clip_range, c.train.adv_clip_max)
-                    if c.train.kl_coef > 0:
-                        with torch.no_grad(), adapters_disabled(self._policy()): lb = self._logprob(self._policy(), x, nxt, t, emb)
-                        kl = 0.5 * ((lp - lb) ** 2).mean(); loss = loss + c.train.kl_coef * kl; st['kl_base'] = kl.item()
+                    if c.train.kl_coef > 0:                # closed-form KL of this step to the base's (adapter off)
+                        with torch.no_grad(), adapters_disabled(self._policy()): eb = self._eps(self._policy(), x, t, emb)
+                        kl = ddim_kl(self.pipe.scheduler, e, eb, t, x, eta=c.sample.eta).mean()
+                        loss = loss + c.train.kl_coef * kl; st['kl_base'] = kl.item()
                     sync = (micro + 1) % self.micro_per_step == 0 and j == self.K - 1   # all-reduce once per optimiser step
                     with (contextlib.nullcontext() if sync else acc.no_sync(self.unet)):
                         acc.backward(loss / (self.micro_per_step * self.K))
