@@ -687,12 +687,17 @@ def generate_eval(pipe, prompts_idx: Sequence[int], sample_ids: Sequence[int], e
     return torch.cat(out)
 
 def score_images(images, idx, reward_fn, evaluator, schema=None) -> dict:
-    "Per-image reward, evaluator APR indicator and predictions."
+    "Per-image reward, evaluator APR indicator and predictions; `apr_reward_model` too when the reward is a classifier's."
+    from rl4med.classifier import prompt_match
     schema = schema or isic_schema()
     prompts = [schema.prompts()[i] for i in idx]
-    r, _ = reward_fn(images, prompts, [{'labels': schema.labels_of(i)} for i in idx])
+    labels = [schema.labels_of(i) for i in idx]
+    r, info = reward_fn(images, prompts, [{'labels': l} for l in labels])
     probs = evaluator.probs(images)
-    return {'reward': r.float().numpy(), 'apr': apr_indicator(evaluator, images, idx, schema, probs).numpy(), 'probs': probs.numpy()}
+    out = {'reward': r.float().numpy(), 'apr': apr_indicator(evaluator, images, idx, schema, probs).numpy(), 'probs': probs.numpy()}
+    if isinstance(info, dict) and 'probs' in info and any(h in schema.attributes for h in info.get('heads', ())):
+        out['apr_reward_model'] = prompt_match(info['probs'], np.stack(labels), info['heads'], schema).numpy()   # not held out
+    return out
 
 def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = None, progress: bool = False) -> dict:
     "Base (adapter off) vs trained policy on the same seeds: reward, APR, paired differences with 95% CIs, per-subgroup APR."
@@ -720,7 +725,10 @@ def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = 
     for name, s in (('base', sb), ('rl', sa)):
         rep['models'][name] = {'reward': float(s['reward'].mean()), 'reward_ci': bootstrap_ci(s['reward']),
                                'apr': float(s['apr'].mean()), 'apr_ci': bootstrap_ci(s['apr'])}
-    for k in ('reward', 'apr'):
+    if 'apr_reward_model' in sb:
+        for name, s in (('base', sb), ('rl', sa)): rep['models'][name]['apr_reward_model'] = float(s['apr_reward_model'].mean())
+    for k in ('reward', 'apr', 'apr_reward_model'):
+        if k not in sb: continue
         d = sa[k] - sb[k]
         rep[f'{k}_diff'] = float(d.mean()); rep[f'{k}_diff_ci'] = bootstrap_ci(d)
     ia = np.array(idx)
@@ -737,8 +745,11 @@ def report_markdown(rep: dict, hist=None, seconds=None) -> str:
              f"APR by the held-out evaluator ({rep['evaluator']}), reward by the reward model." + (f" Run time {seconds/60:.1f} min." if seconds else ''), '',
              '| metric | base | RL | RL - base (95% CI) |', '|---|---|---|---|',
              f"| mean reward | {f(b['reward'], b['reward_ci'])} | {f(a['reward'], a['reward_ci'])} | {f(rep['reward_diff'], rep['reward_diff_ci'])} |",
-             f"| APR | {f(b['apr'], b['apr_ci'])} | {f(a['apr'], a['apr_ci'])} | {f(rep['apr_diff'], rep['apr_diff_ci'])} |", '',
-             'Rare subgroups (fewer than 20 real training images in ISIC 2019):', '', '| idx | prompt | ISIC train n | APR base | APR RL |', '|---|---|---|---|---|']
+             f"| APR | {f(b['apr'], b['apr_ci'])} | {f(a['apr'], a['apr_ci'])} | {f(rep['apr_diff'], rep['apr_diff_ci'])} |"]
+    if 'apr_reward_model_diff' in rep:                        # the reward model's own view: rising while APR falls = reward hacking
+        d, ci = rep['apr_reward_model_diff'], rep['apr_reward_model_diff_ci']
+        lines.append(f"| APR as the reward model sees it (not held out) | {b['apr_reward_model']:.3f} | {a['apr_reward_model']:.3f} | {d:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] |")
+    lines += ['', 'Rare subgroups (fewer than 20 real training images in ISIC 2019):', '', '| idx | prompt | ISIC train n | APR base | APR RL |', '|---|---|---|---|---|']
     for i, s in rep['subgroups'].items():
         if s['train_count'] < 20: lines.append(f"| {i} | {s['prompt']} | {s['train_count']} | {s['apr_base']:.2f} | {s['apr_rl']:.2f} |")
     return '\n'.join(lines) + '\n'
