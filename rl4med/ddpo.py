@@ -73,12 +73,14 @@ class PerPromptStatTracker:
         self.queues = {p: deque(v, maxlen=self.buffer_size) for p, v in s['queues'].items()}
         self.n_global, self.sum_global, self.sumsq_global = s['global']
 
-def group_advantages(prompts: Sequence[str], rewards, eps: float = 1e-6, std_floor: float = 1e-3) -> np.ndarray:
-    "GRPO-style advantages: each reward centred (and scaled) within the group of samples of its prompt in this batch."
+def group_advantages(prompts: Sequence[str], rewards, eps: float = 1e-6, std_floor: float = 1e-3, scale: str = 'group') -> np.ndarray:
+    "GRPO-style advantages: each reward centred within the group of its prompt, divided by the group's std or the batch's (`scale`)."
+    if scale not in ('group', 'batch'): raise UserError(f"group advantage scale must be group or batch, got {scale!r}")
     r = np.asarray(rewards, dtype=np.float64); adv = np.zeros_like(r); prompts = list(prompts)
+    bs = r.std()
     for p in dict.fromkeys(prompts):
         idx = np.array([i for i, q in enumerate(prompts) if q == p])
-        s = r[idx].std()
+        s = r[idx].std() if scale == 'group' else bs
         adv[idx] = (r[idx] - r[idx].mean()) / ((s if s > std_floor else 1.0) + eps)
     return adv
 
@@ -106,6 +108,7 @@ class SampleConfig:
     batch_size: int = 16              # images per sampling batch per process
     num_batches_per_epoch: int = 4    # sampling batches per epoch per process
     group_size: int = 0               # > 0: each batch holds batch_size / group_size prompts, group_size samples each (GRPO)
+    group_scale: str = 'group'        # group mode: centred rewards divided by the group's std ('group') or the epoch's ('batch')
 
 @dataclass
 class TrainConfig:
@@ -276,6 +279,7 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
     need(0 < t.timestep_fraction <= 1, f"train.timestep_fraction must be in (0, 1], got {t.timestep_fraction}")
     need(t.clip_range > 0 and t.adv_clip_max > 0, "train.clip_range and train.adv_clip_max must be > 0")
     need(t.learning_rate > 0, f"train.learning_rate must be > 0, got {t.learning_rate}")
+    need(s.group_scale in ('group', 'batch'), f"sample.group_scale must be group or batch, got {s.group_scale!r}")
     need(s.group_size == 0 or (s.group_size >= 2 and s.batch_size % s.group_size == 0),
          f"sample.group_size ({s.group_size}) must be 0 (off) or at least 2 and divide sample.batch_size ({s.batch_size})")
     need(c.full_finetune or c.lora_rank >= 1, f"lora_rank must be at least 1, got {c.lora_rank} (or set full_finetune=true)")
@@ -432,7 +436,7 @@ class DDPOTrainer:
         ps = [self.prompts[i] for i in i_all]
         good = ~bad
         adv = np.zeros_like(r_all)
-        if c.sample.group_size: adv[good] = group_advantages([p for p, g in zip(ps, good) if g], r_all[good])
+        if c.sample.group_size: adv[good] = group_advantages([p for p, g in zip(ps, good) if g], r_all[good], scale=c.sample.group_scale)
         else: adv[good] = self.tracker.update([p for p, g in zip(ps, good) if g], r_all[good])
         n = len(s['rewards']); k = acc.process_index
         info.update(reward_mean=float(r_all[good].mean()) if good.any() else float('nan'), reward_std=float(r_all[good].std()) if good.any() else float('nan'),
