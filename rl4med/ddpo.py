@@ -23,6 +23,7 @@ from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens,
 from .ddim import decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob
 from .models import add_lora, adapters_disabled, default_pipeline, load_pipeline, lora_parameters, save_lora
 from .prompts import isic_schema, make_sampler
+from .classifier import prompt_match
 from .rewards import AsyncReward, make_reward, rewards
 
 # %% auto #0
@@ -309,7 +310,6 @@ def _seed(*parts) -> int:
 
 def apr_indicator(evaluator, images, idx, schema=None, probs=None) -> torch.Tensor:
     "1 where the evaluator's artifact predictions match the artifacts of prompt `idx[i]`, else 0 (see `prompt_match`)."
-    from rl4med.classifier import prompt_match
     schema = schema or isic_schema()
     probs = evaluator.probs(images) if probs is None else probs
     return prompt_match(probs.cpu(), np.stack([schema.labels_of(int(i)) for i in idx]), evaluator.head_names, schema)
@@ -451,9 +451,11 @@ class DDPOTrainer:
         with self.acc.autocast():
             return guided_eps(unet, x, t, emb, self.negative, c.sample.guidance_scale if c.train.cfg else 1.0)
 
-    def _logprob(self, unet, x, nxt, t, emb, eps=None):
-        e = self._eps(unet, x, t, emb) if eps is None else eps
-        return ddim_step_with_logprob(self.pipe.scheduler, e, t, x, eta=self.c.sample.eta, prev_sample=nxt)[1]
+    def _step_logprob(self, eps, x, nxt, t):
+        "Log-probability of the transition x -> nxt under the DDIM step that the noise prediction `eps` gives."
+        return ddim_step_with_logprob(self.pipe.scheduler, eps, t, x, eta=self.c.sample.eta, prev_sample=nxt)[1]
+
+    def _logprob(self, unet, x, nxt, t, emb): return self._step_logprob(self._eps(unet, x, t, emb), x, nxt, t)
 
     def train_epoch(self, s: dict, adv: torch.Tensor, epoch: int) -> dict:
         "PPO updates on this process's samples of the epoch."
@@ -477,7 +479,7 @@ class DDPOTrainer:
                     tj = tperm[mb, j].to(dev); ar = torch.arange(len(mb), device=dev)
                     x, nxt, t = lat[ar, tj], lat[ar, tj + 1], ts[ar, tj]
                     e = self._eps(self.unet, x, t, emb)
-                    lp = self._logprob(self.unet, x, nxt, t, emb, eps=e)
+                    lp = self._step_logprob(e, x, nxt, t)
                     loss, st = ppo_loss(lp, olp[ar, tj], a, c.train.clip_range, c.train.adv_clip_max)
                     if c.train.kl_coef > 0:                # closed-form KL of this step to the base's (adapter off)
                         with torch.no_grad(), adapters_disabled(self._policy()): eb = self._eps(self._policy(), x, t, emb)
@@ -692,7 +694,6 @@ def generate_eval(pipe, prompts_idx: Sequence[int], sample_ids: Sequence[int], e
 
 def score_images(images, idx, reward_fn, evaluator, schema=None) -> dict:
     "Per-image reward, evaluator APR indicator and predictions; `apr_reward_model` too when the reward is a classifier's."
-    from rl4med.classifier import prompt_match
     schema = schema or isic_schema()
     prompts = [schema.prompts()[i] for i in idx]
     labels = [schema.labels_of(i) for i in idx]
