@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device,
                          resolve_dtype, run_cli, set_seed, write_json)
 from .ddim import decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob
-from .models import add_lora, adapters_disabled, default_pipeline, load_pipeline, lora_parameters, save_lora
+from .models import add_lora, add_text_encoder_lora, adapters_disabled, default_pipeline, load_pipeline, lora_parameters, save_lora
 from .prompts import isic_schema, make_sampler
 from .classifier import prompt_match
 from .rewards import AsyncReward, make_reward, rewards
@@ -125,6 +125,7 @@ class TrainConfig:
     timestep_fraction: float = 0.5    # fraction of each trajectory's timesteps trained on
     cfg: bool = True                  # classifier-free guidance in the training forward pass too
     max_grad_norm: float = 1.0
+    text_encoder_lr_scale: float = 0.3  # learning rate of the text encoder's LoRA (lora_text_encoder) as a fraction of learning_rate
     num_inner_epochs: int = 1         # passes over each epoch's samples
     kl_coef: float = 0.0              # > 0: penalise the KL of each trained step to the adapter-free base model's
     ema_decay: float = 0.0            # > 0: keep an EMA of the adapter, used for evaluation and the final adapter
@@ -159,6 +160,7 @@ class DDPOConfig:
     lora_rank: int = 4
     lora_alpha: float = 4.0
     full_finetune: bool = False       # train the whole UNet (fp32 weights) instead of a LoRA adapter
+    lora_text_encoder: bool = False   # a LoRA on the text encoder too (saved with the UNet's; pipe.load_lora_weights loads both)
     reward: str = 'attribute_alignment'
     reward_model: str = 'default'     # classifier folder of the reward; 'default': the shipped one
     prompt_sampler: str = 'uniform'   # uniform, inverse-frequency, index:5,13, file:prompts.txt
@@ -284,6 +286,8 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
     need(s.group_size == 0 or (s.group_size >= 2 and s.batch_size % s.group_size == 0),
          f"sample.group_size ({s.group_size}) must be 0 (off) or at least 2 and divide sample.batch_size ({s.batch_size})")
     need(c.full_finetune or c.lora_rank >= 1, f"lora_rank must be at least 1, got {c.lora_rank} (or set full_finetune=true)")
+    need(not (c.full_finetune and c.lora_text_encoder), "lora_text_encoder goes with a LoRA on the UNet: set full_finetune=false or lora_text_encoder=false")
+    need(t.text_encoder_lr_scale > 0, f"train.text_encoder_lr_scale must be > 0, got {t.text_encoder_lr_scale}")
     need(c.num_epochs >= 1 and c.save_freq >= 1, "num_epochs and save_freq must be at least 1")
     need(c.nan_policy in ('skip', 'stop'), f"nan_policy must be skip or stop, got {c.nan_policy!r}")
     need(c.per_prompt_stat_tracking.zero_std in ('batch', 'global', 'none'), "per_prompt_stat_tracking.zero_std must be batch, global or none")
@@ -343,16 +347,20 @@ class DDPOTrainer:
             unet.to(torch.float32).requires_grad_(True); self.params = list(unet.parameters())
         else:
             self.params = add_lora(unet, rank=c.lora_rank, alpha=c.lora_alpha)
+        te_params = add_text_encoder_lora(self.pipe.text_encoder, c.lora_rank, c.lora_alpha) if c.lora_text_encoder else []
         if c.train.gradient_checkpointing: unet.enable_gradient_checkpointing()
-        self.opt = torch.optim.AdamW(self.params, lr=c.train.learning_rate, betas=(c.train.adam_beta1, c.train.adam_beta2),
+        groups = [{'params': self.params}] + ([{'params': te_params, 'lr': c.train.learning_rate * c.train.text_encoder_lr_scale}] if te_params else [])
+        self.opt = torch.optim.AdamW(groups, lr=c.train.learning_rate, betas=(c.train.adam_beta1, c.train.adam_beta2),
                                      weight_decay=c.train.adam_weight_decay, eps=c.train.adam_epsilon)
-        self.unet, self.opt = acc.prepare(unet, self.opt)      # the module that runs forward in training is the prepared one
+        self.params = self.params + te_params                  # all trainable weights: clipping, EMA
+        if te_params: self.unet, self.te, self.opt = acc.prepare(unet, self.pipe.text_encoder, self.opt)
+        else: (self.unet, self.opt), self.te = acc.prepare(unet, self.opt), None   # the modules that run forward in training are the prepared ones
         self.schema = isic_schema()
         self.prompts = self.schema.prompts()
         self.sampler = make_sampler(c.prompt_sampler, self.schema)
-        with torch.no_grad():                                      # the text encoder is frozen: embed every prompt once
-            self.embeds = encode_prompts(self.pipe, self.prompts)
-            self.negative = encode_prompts(self.pipe, [''])
+        tok = self.pipe.tokenizer                                  # token ids of every prompt, the empty negative last
+        self.ids = tok(self.prompts + [''], padding='max_length', max_length=tok.model_max_length, truncation=True, return_tensors='pt').input_ids
+        self._refresh_embeds()
         self.reward_fn = reward_fn if reward_fn is not None else make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)
         if hasattr(self.reward_fn, 'classifier'): self.reward_fn.classifier.to(acc.device)
         self.evaluator = evaluator
@@ -370,6 +378,26 @@ class DDPOTrainer:
 
     # ------------------------------------------------------------------ sampling
     def _policy(self): return self.acc.unwrap_model(self.unet)
+
+    def _text_encoder(self): return self.acc.unwrap_model(self.te) if self.te is not None else self.pipe.text_encoder
+
+    @torch.no_grad()
+    def _refresh_embeds(self):
+        "Embed every prompt and the empty negative with the current text encoder (once, when the text encoder is frozen)."
+        self.pipe.text_encoder = self._text_encoder()
+        self.embeds = encode_prompts(self.pipe, self.prompts)
+        self.negative = encode_prompts(self.pipe, [''])
+
+    def base_embeds(self) -> tuple[torch.Tensor, torch.Tensor]:
+        "The prompt and negative embeddings of the base model (text-encoder adapter off)."
+        if self.te is None: return self.embeds, self.negative
+        with torch.no_grad(), adapters_disabled(self._text_encoder()):
+            return encode_prompts(self.pipe, self.prompts), encode_prompts(self.pipe, [''])
+
+    def _train_embeds(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Embeddings of prompts `idx` and of the negative, through the trained text encoder with gradients (one forward)."
+        e = self.te(self.ids[torch.cat([idx, idx.new_tensor([len(self.prompts)])])].to(self.acc.device))[0]
+        return e[:-1], e[-1:]
 
     @torch.no_grad()
     def sample_epoch(self, epoch: int) -> dict:
@@ -444,12 +472,12 @@ class DDPOTrainer:
         return torch.from_numpy(adv[k * n:(k + 1) * n]).float(), info
 
     # ------------------------------------------------------------------ training
-    def _eps(self, unet, x, t, emb):
+    def _eps(self, unet, x, t, emb, neg=None):
         "The (guided, when `train.cfg`) noise prediction of `unet` for training."
         c = self.c
         if self.pipe.scheduler.num_inference_steps != self.T: self.pipe.scheduler.set_timesteps(self.T, device=self.acc.device)
         with self.acc.autocast():
-            return guided_eps(unet, x, t, emb, self.negative, c.sample.guidance_scale if c.train.cfg else 1.0)
+            return guided_eps(unet, x, t, emb, self.negative if neg is None else neg, c.sample.guidance_scale if c.train.cfg else 1.0)
 
     def _step_logprob(self, eps, x, nxt, t):
         "Log-probability of the transition x -> nxt under the DDIM step that the noise prediction `eps` gives."
@@ -463,6 +491,7 @@ class DDPOTrainer:
         dev = acc.device
         self.unet.train()
         stats, gnorms, t0 = [], [], time.time()
+        base_emb = self.base_embeds() if c.train.kl_coef > 0 else None
         n = len(adv)
         keep = torch.ones(n, dtype=torch.bool) if not c.train.drop_zero_adv else adv.abs() > 1e-8
         for inner in range(c.train.num_inner_epochs):
@@ -478,15 +507,21 @@ class DDPOTrainer:
                 for j in range(self.K):
                     tj = tperm[mb, j].to(dev); ar = torch.arange(len(mb), device=dev)
                     x, nxt, t = lat[ar, tj], lat[ar, tj + 1], ts[ar, tj]
-                    e = self._eps(self.unet, x, t, emb)
+                    if self.te is not None: emb, neg = self._train_embeds(s['idx'][mb])   # a fresh graph for each backward
+                    else: neg = self.negative
+                    e = self._eps(self.unet, x, t, emb, neg)
                     lp = self._step_logprob(e, x, nxt, t)
                     loss, st = ppo_loss(lp, olp[ar, tj], a, c.train.clip_range, c.train.adv_clip_max)
                     if c.train.kl_coef > 0:                # closed-form KL of this step to the base's (adapter off)
-                        with torch.no_grad(), adapters_disabled(self._policy()): eb = self._eps(self._policy(), x, t, emb)
+                        with torch.no_grad(), adapters_disabled(self._policy()):
+                            eb = self._eps(self._policy(), x, t, base_emb[0][s['idx'][mb]].to(dev), base_emb[1])
                         kl = ddim_kl(self.pipe.scheduler, e, eb, t, x, eta=c.sample.eta).mean()
                         loss = loss + c.train.kl_coef * kl; st['kl_base'] = kl.item()
                     sync = (micro + 1) % self.micro_per_step == 0 and j == self.K - 1   # all-reduce once per optimiser step
-                    with (contextlib.nullcontext() if sync else acc.no_sync(self.unet)):
+                    with contextlib.ExitStack() as no_sync:
+                        if not sync:
+                            for m in (self.unet, self.te):
+                                if m is not None: no_sync.enter_context(acc.no_sync(m))
                         acc.backward(loss / (self.micro_per_step * self.K))
                     st['loss'] = loss.item(); stats.append(st)
                 micro += 1
@@ -497,6 +532,7 @@ class DDPOTrainer:
                     if self.ema is not None:
                         with torch.no_grad():
                             for e_, p in zip(self.ema, self.params): e_.mul_(c.train.ema_decay).add_(p.detach(), alpha=1 - c.train.ema_decay)
+        if self.te is not None: self._refresh_embeds()         # the next sampling and evaluation see the updated encoder
         agg = {k: float(np.mean([s_[k] for s_ in stats])) for k in stats[0]} if stats else {}
         agg['ratio_min'] = float(min(s_['ratio_min'] for s_ in stats)) if stats else 1.0
         agg['ratio_max'] = float(max(s_['ratio_max'] for s_ in stats)) if stats else 1.0
@@ -510,9 +546,15 @@ def _swap(params, values):
     for p, v in zip(params, values): p.copy_(v)
     return old
 
+def _trainable_named(trainer) -> dict[str, torch.nn.Parameter]:
+    "The trainable weights by name: the UNet's, then the text encoder's (prefixed `text_encoder.`) when it has a LoRA."
+    out = {n: p for n, p in trainer._policy().named_parameters() if p.requires_grad or 'lora_' in n} if not trainer.c.full_finetune else \
+          {n: p for n, p in trainer._policy().named_parameters()}
+    if trainer.te is not None: out.update({f'text_encoder.{n}': p for n, p in trainer._text_encoder().named_parameters() if 'lora_' in n})
+    return out
+
 def _trainable_state(trainer) -> dict[str, torch.Tensor]:
-    unet = trainer._policy()
-    return {n: p.detach().float().cpu().contiguous() for n, p in unet.named_parameters() if p.requires_grad}
+    return {n: p.detach().float().cpu().contiguous() for n, p in _trainable_named(trainer).items()}
 
 def _save_checkpoint(self, epoch: int):
     acc = self.acc
@@ -539,9 +581,9 @@ def _load_checkpoint(self, resume: str):
     if not (folder/'state.json').is_file(): raise UserError(f"{folder} is not a DDPO checkpoint (no state.json)")
     st = read_json(folder/'state.json')
     sd = load_file(str(folder/'trainable.safetensors'))
-    named = dict(self._policy().named_parameters())
-    missing = [k for k in sd if k not in named]
-    if missing: raise UserError(f"{folder} does not fit this model (e.g. {missing[0]}): was it made with another model or lora_rank?")
+    named = _trainable_named(self)
+    missing = [k for k in sd if k not in named] or [k for k in named if k not in sd]
+    if missing: raise UserError(f"{folder} does not fit this model (e.g. {missing[0]}): was it made with another model, lora_rank or lora_text_encoder?")
     with torch.no_grad():
         for k, v in sd.items(): named[k].copy_(v)
     if self.ema is not None and (folder/'ema.safetensors').exists():
@@ -549,6 +591,7 @@ def _load_checkpoint(self, resume: str):
     self.opt.load_state_dict(torch.load(folder/'optimizer.pt', map_location='cpu', weights_only=True))
     self.tracker.load_state_dict(st['tracker']); self.sampler.load_state_dict(st['sampler'])
     self.epoch = st['epoch'] + 1
+    if self.te is not None: self._refresh_embeds()
 
 DDPOTrainer.save_checkpoint, DDPOTrainer.load_checkpoint = _save_checkpoint, _load_checkpoint
 
@@ -628,9 +671,11 @@ def heldout_curve_point(self, epochs_done: int) -> dict | None:
     idx = [i for i in range(len(self.prompts)) for _ in range(per)]; sid = [k for _ in range(len(self.prompts)) for k in range(per)]
     pipe = self.pipe; pipe.unet = self._policy(); was_training = pipe.unet.training; pipe.unet.eval()
     old = _swap(self.params, self.ema) if self.ema is not None else None
+    if old is not None and self.te is not None: self._refresh_embeds()
     ims = generate_eval(pipe, idx, sid, self.embeds, self.negative, num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale,
                         eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None)
     if old is not None: _swap(self.params, old)
+    if old is not None and self.te is not None: self._refresh_embeds()
     pipe.unet.train(was_training)
     a = apr_indicator(self.heldout_evaluator(), ims, idx, self.schema).numpy()
     rec = {'epochs': epochs_done, 'samples': epochs_done * c.samples_per_epoch * self.acc.num_processes, 'apr': float(a.mean()),
@@ -662,7 +707,8 @@ def _train(self) -> list[dict]:
     self.epoch = c.num_epochs
     if acc.is_main_process:
         if self.ema is not None: old = _swap(self.params, self.ema)
-        save_lora(self._policy(), self.run_dir/'lora') if not c.full_finetune else self._policy().save_pretrained(self.run_dir/'unet')
+        if c.full_finetune: self._policy().save_pretrained(self.run_dir/'unet')
+        else: save_lora(self._policy(), self.run_dir/'lora', text_encoder=self._text_encoder() if self.te is not None else None)
         if self.ema is not None: _swap(self.params, old)
         if (self.run_dir/'metrics.jsonl').exists(): plot_metrics(self.run_dir)
     acc.wait_for_everyone()
@@ -717,13 +763,15 @@ def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = 
     pipe = trainer.pipe; pipe.unet = trainer._policy(); pipe.unet.eval()
     kw = dict(num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale, eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None, progress=progress)
     old = _swap(trainer.params, trainer.ema) if trainer.ema is not None else None
+    if old is not None and trainer.te is not None: trainer._refresh_embeds()
     after = generate_eval(pipe, idx, sid, trainer.embeds, trainer.negative, **kw)
     if old is not None: _swap(trainer.params, old)
+    if old is not None and trainer.te is not None: trainer._refresh_embeds()
     if c.full_finetune:                                       # no adapter to switch off: reload the base weights
         base = trainer.base_pipe if trainer.base_pipe is not None else load_policy_pipeline(c, trainer.acc.device)
         before = generate_eval(base, idx, sid, trainer.embeds, trainer.negative, **kw)
     else:
-        with adapters_disabled(pipe.unet): before = generate_eval(pipe, idx, sid, trainer.embeds, trainer.negative, **kw)
+        with adapters_disabled(pipe.unet): before = generate_eval(pipe, idx, sid, *trainer.base_embeds(), **kw)
     sb, sa = score_images(before, idx, trainer.reward_fn, ev), score_images(after, idx, trainer.reward_fn, ev)
     counts = isic_train_counts()
     rep = {'n_images': len(idx), 'per_prompt': per, 'seed': c.eval.seed, 'evaluator': ev.config.get('backbone'), 'models': {}}

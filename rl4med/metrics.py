@@ -122,8 +122,8 @@ def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None =
             if run_cfg is not None and run_cfg.get('lora_rank'): scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
             if scale != 1.0: pipe.set_adapters(['rl4med'], adapter_weights=[scale])
             info['lora_scale'] = scale
-        pipe.unet.to(dev, dt)
-        pipe.unet.eval()
+        pipe.unet.to(dev, dt); pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
+        pipe.unet.eval(); pipe.text_encoder.eval()
         info['adapter'] = 'default' if str(adapter) == 'default' else str(Path(adapter).expanduser().resolve())
     return pipe, info
 

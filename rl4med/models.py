@@ -13,7 +13,8 @@ import torch
 import torch.nn as nn
 from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
 from diffusers.utils import convert_state_dict_to_diffusers
-from peft import LoraConfig
+from peft import LoraConfig, inject_adapter_in_model
+from peft.tuners.tuners_utils import BaseTunerLayer
 from peft.utils import get_peft_model_state_dict, set_peft_model_state_dict
 from safetensors.torch import load_file, save_file
 from tokenizers import pre_tokenizers
@@ -23,9 +24,10 @@ from .core import UserError, asset_path, atomic_dir, resolve_device, resolve_dty
 from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
-__all__ = ['SD15_SCHEDULER', 'TINY', 'LORA_TARGETS', 'sd15_ddim', 'build_tokenizer', 'tiny_pipeline', 'load_pipeline',
-           'load_unet_weights', 'default_pipeline', 'add_lora', 'lora_parameters', 'adapters_disabled', 'save_lora',
-           'convert_legacy_lora', 'read_lora_file', 'load_legacy_lora']
+__all__ = ['SD15_SCHEDULER', 'TINY', 'LORA_TARGETS', 'TEXT_LORA_TARGETS', 'sd15_ddim', 'build_tokenizer', 'tiny_pipeline',
+           'load_pipeline', 'load_unet_weights', 'default_pipeline', 'add_lora', 'lora_parameters',
+           'add_text_encoder_lora', 'adapters_disabled', 'save_lora', 'convert_legacy_lora', 'read_lora_file',
+           'load_legacy_lora']
 
 # %% ../nbs/04_models.ipynb #f2df0684
 SD15_SCHEDULER = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
@@ -149,20 +151,44 @@ def lora_parameters(unet: nn.Module) -> list[nn.Parameter]:
     "The LoRA parameters of a UNet."
     return [p for n, p in unet.named_parameters() if 'lora_' in n]
 
-@contextlib.contextmanager
-def adapters_disabled(unet: UNet2DConditionModel):
-    "Run the base model: LoRA adapters are switched off inside the block and back on after."
-    unet.disable_adapters()
-    try: yield unet
-    finally: unet.enable_adapters()
+TEXT_LORA_TARGETS = ('q_proj', 'k_proj', 'v_proj', 'out_proj')
 
-def save_lora(unet: UNet2DConditionModel, path: str | Path, overwrite: bool = True) -> Path:
-    "Save the UNet's LoRA adapter (atomically) so that `StableDiffusionPipeline.load_lora_weights(path)` loads it."
-    sd = get_peft_model_state_dict(unet)
+def add_text_encoder_lora(text_encoder: nn.Module, rank: int = 4, alpha: float | None = None,
+                          targets: Sequence[str] = TEXT_LORA_TARGETS) -> list[nn.Parameter]:
+    "Add a LoRA adapter (zero-initialised output, fp32 weights) to the CLIP text encoder's attention projections; return its parameters."
+    if rank < 1: raise UserError(f"LoRA rank must be at least 1, got {rank}")
+    text_encoder.requires_grad_(False)
+    cfg = LoraConfig(r=rank, lora_alpha=alpha if alpha is not None else rank, init_lora_weights=True, target_modules=list(targets))
+    try: inject_adapter_in_model(cfg, text_encoder)
+    except ValueError: pass                                    # no module matched: said below
+    params = lora_parameters(text_encoder)
+    if not params: raise UserError(f"no module of the text encoder matched the LoRA targets {list(targets)}")
+    for p in params: p.data = p.data.float(); p.requires_grad_(True)
+    return params
+
+def lora_parameters(model: nn.Module) -> list[nn.Parameter]:
+    "The LoRA parameters of a UNet or a text encoder."
+    return [p for n, p in model.named_parameters() if 'lora_' in n]
+
+@contextlib.contextmanager
+def adapters_disabled(*models: nn.Module):
+    "Run the base model: the LoRA adapters of every model given (UNet, text encoder) are off inside the block, as before after."
+    layers = [m for model in models if model is not None for m in model.modules() if isinstance(m, BaseTunerLayer)]
+    was_off = [l.disable_adapters for l in layers]
+    for l in layers: l.enable_adapters(False)
+    try: yield models[0]
+    finally:
+        for l, off in zip(layers, was_off): l.enable_adapters(not off)
+
+def save_lora(unet: UNet2DConditionModel, path: str | Path, overwrite: bool = True, text_encoder: nn.Module | None = None) -> Path:
+    "Save the LoRA adapter of the UNet (and of `text_encoder`) atomically so that `StableDiffusionPipeline.load_lora_weights(path)` loads it."
+    def _sd(m):
+        return convert_state_dict_to_diffusers({k: v.detach().float().cpu().contiguous() for k, v in get_peft_model_state_dict(m).items()})
+    sd = _sd(unet)
     if not sd: raise UserError("the UNet has no LoRA adapter to save")
-    sd = {k: v.detach().float().cpu().contiguous() for k, v in sd.items()}
+    te = _sd(text_encoder) if text_encoder is not None and lora_parameters(text_encoder) else None
     with atomic_dir(path, overwrite=overwrite) as d:
-        StableDiffusionPipeline.save_lora_weights(str(d), unet_lora_layers=convert_state_dict_to_diffusers(sd), safe_serialization=True)
+        StableDiffusionPipeline.save_lora_weights(str(d), unet_lora_layers=sd, text_encoder_lora_layers=te, safe_serialization=True)
     return Path(path)
 
 # %% ../nbs/04_models.ipynb #a26c42c5

@@ -39,6 +39,12 @@ class VizModels:
     negative: torch.Tensor             # (1, L, D), the empty prompt
     schema: AttributeSchema
     info: dict = field(default_factory=dict)
+    base_embeds: torch.Tensor | None = None     # the base model's, when the adapter changes the text encoder too
+    base_negative: torch.Tensor | None = None
+
+    def base(self) -> tuple[torch.Tensor, torch.Tensor]:
+        "Prompt and negative embeddings of the base model."
+        return (self.embeds, self.negative) if self.base_embeds is None else (self.base_embeds, self.base_negative)
 
     @property
     def has_adapter(self) -> bool: return bool(lora_parameters(self.pipe.unet))
@@ -54,8 +60,12 @@ def viz_models(pipe, evaluator, schema: AttributeSchema | None = None, info: dic
     if not any(h in schema.names for h in evaluator.head_names):
         raise UserError(f"the evaluator's heads ({', '.join(evaluator.head_names)}) name no label of the schema ({', '.join(schema.names)})")
     pipe.unet.eval(); evaluator.eval()
-    with torch.no_grad(): emb, neg = encode_prompts(pipe, schema.prompts()), encode_prompts(pipe, [''])
-    return VizModels(pipe, evaluator, emb, neg, schema, dict(info or {}))
+    with torch.no_grad():
+        emb, neg = encode_prompts(pipe, schema.prompts()), encode_prompts(pipe, [''])
+        base = None
+        if lora_parameters(pipe.text_encoder):                  # a text-encoder adapter: the base embeds without it
+            with adapters_disabled(pipe.text_encoder): base = encode_prompts(pipe, schema.prompts()), encode_prompts(pipe, [''])
+    return VizModels(pipe, evaluator, emb, neg, schema, dict(info or {}), *(base or (None, None)))
 
 def load_models(model: str | None = None, adapter: str | Path | None = 'default', evaluator: str = 'default', device: str = 'cpu') -> VizModels:
     "The shipped tiny model with its DDPO adapter and the shipped evaluator by default; `model`/`adapter` as in `rl4med-sample`."
@@ -90,7 +100,7 @@ def compare_samples(models: VizModels, prompt_idx: int, sample_ids: Sequence[int
     idx = [int(prompt_idx)] * len(ids)
     rl = generate_eval(models.pipe, idx, ids, models.embeds, models.negative, **kw)
     if models.has_adapter:
-        with adapters_disabled(models.pipe.unet): base = generate_eval(models.pipe, idx, ids, models.embeds, models.negative, **kw)
+        with adapters_disabled(models.pipe.unet, models.pipe.text_encoder): base = generate_eval(models.pipe, idx, ids, *models.base(), **kw)
     else: base = rl
     probs = models.evaluator.probs(torch.cat([base, rl])).float().cpu()
     heads, names = models.heads, list(models.evaluator.head_names)
@@ -216,15 +226,16 @@ def trajectory(models: VizModels, prompt_idx: int, sample_id: int = 0, num_steps
     if num_steps < 1: raise UserError(f"num_steps must be at least 1, got {num_steps}")
     with contextlib.ExitStack() as stack:
         if not adapter and models.has_adapter: stack.enter_context(adapters_disabled(pipe.unet))
-        emb = models.embeds[[int(prompt_idx)]]
+        embeds, negative = models.base() if not adapter else (models.embeds, models.negative)
+        emb = embeds[[int(prompt_idx)]]
         gen = [torch.Generator().manual_seed(_seed(seed, int(prompt_idx), int(sample_id), 4))]
         tr = sample_with_logprob(pipe, None, num_steps=num_steps, eta=eta, guidance_scale=guidance, generator=gen,
-                                 prompt_embeds=emb, negative_embeds=models.negative)
+                                 prompt_embeds=emb, negative_embeds=negative)
         lat, ts = tr.latents[0], tr.timesteps[0]                        # (T+1, C, h, w), (T,)
         T = len(ts); unet = pipe.unet
         x = lat[:-1].to(unet.device, unet.dtype)
         eps = guided_eps(unet, pipe.scheduler.scale_model_input(x, ts[0]), ts.to(unet.device), emb.expand(T, -1, -1).to(unet.device, unet.dtype),
-                         models.negative.to(unet.device, unet.dtype), guidance).float()
+                         negative.to(unet.device, unet.dtype), guidance).float()
         x0 = predicted_x0(pipe.scheduler, x, ts, eps)
         decoded = decode_latents(pipe, torch.cat([lat.to(unet.device), x0]).to(pipe.vae.dtype)).cpu()
     return {'prompt': s.prompts()[int(prompt_idx)], 'idx': int(prompt_idx), 'sample_id': int(sample_id), 'adapter': bool(adapter and models.has_adapter),
