@@ -15,8 +15,8 @@ from diffusers import DDIMScheduler, StableDiffusionPipeline
 from .core import UserError
 
 # %% auto #0
-__all__ = ['ddim_mean_std', 'ddim_step_with_logprob', 'ddim_kl', 'Trajectories', 'encode_prompts', 'decode_latents', 'guided_eps',
-           'sample_with_logprob']
+__all__ = ['ddim_mean_std', 'ddim_step_with_logprob', 'ddim_kl', 'Trajectories', 'tokenize_prompts', 'encode_prompts',
+           'decode_latents', 'guided_eps', 'sample_with_logprob']
 
 # %% ../nbs/05_ddim.ipynb #f52fc65f
 def _gather(v: torch.Tensor, idx: torch.Tensor, ndim: int) -> torch.Tensor:
@@ -103,12 +103,15 @@ class Trajectories:
     prompt_embeds: torch.Tensor   # (N, L, D)
     negative_embeds: torch.Tensor # (1, L, D)
 
+def tokenize_prompts(pipe: StableDiffusionPipeline, prompts: Sequence[str]) -> torch.Tensor:
+    "Token ids (N, L) of prompts, as Stable Diffusion tokenises them (padded and truncated to the model's length)."
+    tok = pipe.tokenizer
+    return tok(list(prompts), padding='max_length', max_length=tok.model_max_length, truncation=True, return_tensors='pt').input_ids
+
 @torch.no_grad()
 def encode_prompts(pipe: StableDiffusionPipeline, prompts: Sequence[str]) -> torch.Tensor:
-    "Text-encoder embeddings (N, L, D) of prompts, tokenised as Stable Diffusion does (padded to the model's length)."
-    tok = pipe.tokenizer
-    ids = tok(list(prompts), padding='max_length', max_length=tok.model_max_length, truncation=True, return_tensors='pt').input_ids
-    return pipe.text_encoder(ids.to(pipe.text_encoder.device))[0]
+    "Text-encoder embeddings (N, L, D) of prompts, tokenised by `tokenize_prompts`."
+    return pipe.text_encoder(tokenize_prompts(pipe, prompts).to(pipe.text_encoder.device))[0]
 
 @torch.no_grad()
 def decode_latents(pipe: StableDiffusionPipeline, latents: torch.Tensor) -> torch.Tensor:

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device,
                          resolve_dtype, run_cli, set_seed, write_json)
-from .ddim import decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob
+from .ddim import decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob, tokenize_prompts
 from .models import add_lora, add_text_encoder_lora, adapters_disabled, default_pipeline, load_pipeline, lora_parameters, save_lora
 from .prompts import isic_schema, make_sampler
 from .classifier import prompt_match
@@ -358,8 +358,7 @@ class DDPOTrainer:
         self.schema = isic_schema()
         self.prompts = self.schema.prompts()
         self.sampler = make_sampler(c.prompt_sampler, self.schema)
-        tok = self.pipe.tokenizer                                  # token ids of every prompt, the empty negative last
-        self.ids = tok(self.prompts + [''], padding='max_length', max_length=tok.model_max_length, truncation=True, return_tensors='pt').input_ids
+        self.ids = tokenize_prompts(self.pipe, self.prompts + [''])  # every prompt, the empty negative last
         self._refresh_embeds()
         self.reward_fn = reward_fn if reward_fn is not None else make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)
         if hasattr(self.reward_fn, 'classifier'): self.reward_fn.classifier.to(acc.device)
@@ -381,22 +380,38 @@ class DDPOTrainer:
 
     def _text_encoder(self): return self.acc.unwrap_model(self.te) if self.te is not None else self.pipe.text_encoder
 
-    @torch.no_grad()
-    def _refresh_embeds(self):
-        "Embed every prompt and the empty negative with the current text encoder (once, when the text encoder is frozen)."
+    def _embed_all(self) -> tuple[torch.Tensor, torch.Tensor]:
+        "Every prompt's embedding and the empty negative's, with the text encoder as it is now."
         self.pipe.text_encoder = self._text_encoder()
-        self.embeds = encode_prompts(self.pipe, self.prompts)
-        self.negative = encode_prompts(self.pipe, [''])
+        with torch.no_grad(): return encode_prompts(self.pipe, self.prompts), encode_prompts(self.pipe, [''])
+
+    def _refresh_embeds(self):
+        "Embed for sampling and evaluation (once when the text encoder is frozen; after each update when it has a LoRA)."
+        self.embeds, self.negative = self._embed_all()
 
     def base_embeds(self) -> tuple[torch.Tensor, torch.Tensor]:
         "The prompt and negative embeddings of the base model (text-encoder adapter off)."
         if self.te is None: return self.embeds, self.negative
-        with torch.no_grad(), adapters_disabled(self._text_encoder()):
-            return encode_prompts(self.pipe, self.prompts), encode_prompts(self.pipe, [''])
+        with adapters_disabled(self._text_encoder()): return self._embed_all()
 
-    def _train_embeds(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        "Embeddings of prompts `idx` and of the negative, through the trained text encoder with gradients (one forward)."
-        e = self.te(self.ids[torch.cat([idx, idx.new_tensor([len(self.prompts)])])].to(self.acc.device))[0]
+    @contextlib.contextmanager
+    def _eval_weights(self):
+        "Inside the block the policy has the weights it is evaluated with (the EMA's, when kept), embeddings to match."
+        old = _swap(self.params, self.ema) if self.ema is not None else None
+        if old is not None and self.te is not None: self._refresh_embeds()
+        try: yield
+        finally:
+            if old is not None:
+                _swap(self.params, old)
+                if self.te is not None: self._refresh_embeds()
+
+    def _train_ids(self, idx: torch.Tensor) -> torch.Tensor:
+        "Token ids of prompts `idx` and then of the negative, on the training device."
+        return self.ids[torch.cat([idx, idx.new_tensor([len(self.prompts)])])].to(self.acc.device)
+
+    def _train_embeds(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Embeddings of token ids `ids` (the microbatch's prompts, then the negative) through the trained text encoder, with gradients."
+        e = self.te(ids)[0]
         return e[:-1], e[-1:]
 
     @torch.no_grad()
@@ -504,17 +519,19 @@ class DDPOTrainer:
                 mb = order[start:start + B]
                 lat = s['latents'][mb].to(dev); olp = s['log_probs'][mb].to(dev); ts = s['timesteps'][mb].to(dev)
                 emb = self.embeds[s['idx'][mb]].to(dev); a = (adv[mb] * keep[mb]).to(dev)
+                if self.te is not None: ids = self._train_ids(s['idx'][mb])
+                if base_emb is not None: emb_b = base_emb[0][s['idx'][mb]].to(dev)
                 for j in range(self.K):
                     tj = tperm[mb, j].to(dev); ar = torch.arange(len(mb), device=dev)
                     x, nxt, t = lat[ar, tj], lat[ar, tj + 1], ts[ar, tj]
-                    if self.te is not None: emb, neg = self._train_embeds(s['idx'][mb])   # a fresh graph for each backward
+                    if self.te is not None: emb, neg = self._train_embeds(ids)   # a fresh graph for each backward
                     else: neg = self.negative
                     e = self._eps(self.unet, x, t, emb, neg)
                     lp = self._step_logprob(e, x, nxt, t)
                     loss, st = ppo_loss(lp, olp[ar, tj], a, c.train.clip_range, c.train.adv_clip_max)
                     if c.train.kl_coef > 0:                # closed-form KL of this step to the base's (adapter off)
                         with torch.no_grad(), adapters_disabled(self._policy()):
-                            eb = self._eps(self._policy(), x, t, base_emb[0][s['idx'][mb]].to(dev), base_emb[1])
+                            eb = self._eps(self._policy(), x, t, emb_b, base_emb[1])
                         kl = ddim_kl(self.pipe.scheduler, e, eb, t, x, eta=c.sample.eta).mean()
                         loss = loss + c.train.kl_coef * kl; st['kl_base'] = kl.item()
                     sync = (micro + 1) % self.micro_per_step == 0 and j == self.K - 1   # all-reduce once per optimiser step
@@ -547,9 +564,8 @@ def _swap(params, values):
     return old
 
 def _trainable_named(trainer) -> dict[str, torch.nn.Parameter]:
-    "The trainable weights by name: the UNet's, then the text encoder's (prefixed `text_encoder.`) when it has a LoRA."
-    out = {n: p for n, p in trainer._policy().named_parameters() if p.requires_grad or 'lora_' in n} if not trainer.c.full_finetune else \
-          {n: p for n, p in trainer._policy().named_parameters()}
+    "The trainable weights by name: the UNet's (all, or its LoRA), then the text encoder's LoRA (prefixed `text_encoder.`)."
+    out = {n: p for n, p in trainer._policy().named_parameters() if trainer.c.full_finetune or 'lora_' in n}
     if trainer.te is not None: out.update({f'text_encoder.{n}': p for n, p in trainer._text_encoder().named_parameters() if 'lora_' in n})
     return out
 
@@ -670,12 +686,9 @@ def heldout_curve_point(self, epochs_done: int) -> dict | None:
     per = max(1, math.ceil(c.eval.curve_images / len(self.prompts)))
     idx = [i for i in range(len(self.prompts)) for _ in range(per)]; sid = [k for _ in range(len(self.prompts)) for k in range(per)]
     pipe = self.pipe; pipe.unet = self._policy(); was_training = pipe.unet.training; pipe.unet.eval()
-    old = _swap(self.params, self.ema) if self.ema is not None else None
-    if old is not None and self.te is not None: self._refresh_embeds()
-    ims = generate_eval(pipe, idx, sid, self.embeds, self.negative, num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale,
-                        eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None)
-    if old is not None: _swap(self.params, old)
-    if old is not None and self.te is not None: self._refresh_embeds()
+    with self._eval_weights():
+        ims = generate_eval(pipe, idx, sid, self.embeds, self.negative, num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale,
+                            eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None)
     pipe.unet.train(was_training)
     a = apr_indicator(self.heldout_evaluator(), ims, idx, self.schema).numpy()
     rec = {'epochs': epochs_done, 'samples': epochs_done * c.samples_per_epoch * self.acc.num_processes, 'apr': float(a.mean()),
@@ -706,10 +719,9 @@ def _train(self) -> list[dict]:
         if (epoch + 1) % c.save_freq == 0 or epoch == c.num_epochs - 1: self.save_checkpoint(epoch)
     self.epoch = c.num_epochs
     if acc.is_main_process:
-        if self.ema is not None: old = _swap(self.params, self.ema)
-        if c.full_finetune: self._policy().save_pretrained(self.run_dir/'unet')
-        else: save_lora(self._policy(), self.run_dir/'lora', text_encoder=self._text_encoder() if self.te is not None else None)
-        if self.ema is not None: _swap(self.params, old)
+        with self._eval_weights():
+            if c.full_finetune: self._policy().save_pretrained(self.run_dir/'unet')
+            else: save_lora(self._policy(), self.run_dir/'lora', text_encoder=self._text_encoder() if self.te is not None else None)
         if (self.run_dir/'metrics.jsonl').exists(): plot_metrics(self.run_dir)
     acc.wait_for_everyone()
     return hist
@@ -762,11 +774,7 @@ def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = 
     idx = [i for i in range(len(trainer.prompts)) for _ in range(per)]; sid = [k for _ in range(len(trainer.prompts)) for k in range(per)]
     pipe = trainer.pipe; pipe.unet = trainer._policy(); pipe.unet.eval()
     kw = dict(num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale, eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None, progress=progress)
-    old = _swap(trainer.params, trainer.ema) if trainer.ema is not None else None
-    if old is not None and trainer.te is not None: trainer._refresh_embeds()
-    after = generate_eval(pipe, idx, sid, trainer.embeds, trainer.negative, **kw)
-    if old is not None: _swap(trainer.params, old)
-    if old is not None and trainer.te is not None: trainer._refresh_embeds()
+    with trainer._eval_weights(): after = generate_eval(pipe, idx, sid, trainer.embeds, trainer.negative, **kw)
     if c.full_finetune:                                       # no adapter to switch off: reload the base weights
         base = trainer.base_pipe if trainer.base_pipe is not None else load_policy_pipeline(c, trainer.acc.device)
         before = generate_eval(base, idx, sid, trainer.embeds, trainer.negative, **kw)

@@ -35,15 +35,12 @@ def _tool(name):
     return found
 
 
-THREADS = None  # torch threads per notebook, set by main() from --jobs
-
 def _env():
     """Environment for the nbdev commands: `IN_TEST` makes nbdev_export silently do nothing, so drop it. Each notebook
-    gets its share of the cores (OMP_NUM_THREADS = cores / jobs, unless already set): two notebooks with two threads
+    gets its share of the cores (main() sets OMP_NUM_THREADS = cores / jobs, unless already set): two notebooks with two threads
     each on two cores made the OpenMP threads spin against each other (measured: 09_ddpo 402 s beside 12_viz 90 s,
     against 135 s and 26 s with one thread each)."""
     env = {k: v for k, v in os.environ.items() if k != 'IN_TEST'}
-    if THREADS: env.setdefault('OMP_NUM_THREADS', str(THREADS))
     env.setdefault('MPLBACKEND', 'Agg')
     env.setdefault('TQDM_DISABLE', '1')
     env.setdefault('HF_HUB_OFFLINE', '1')
@@ -198,8 +195,7 @@ def main(argv=None):
     only_browser = not paths and (args.browser or bool(args.paths))
     nbs = [] if only_browser else find_notebooks(paths)
     if not nbs and not browser: sys.exit("error: no notebook to test")
-    global THREADS
-    THREADS = max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(nbs) or 1)))
+    os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(nbs) or 1)))))
     t0 = time.time()
 
     failed: dict[str, str] = {}  # name -> why
