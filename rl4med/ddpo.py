@@ -123,6 +123,7 @@ class TrainConfig:
     clip_range: float = 1e-4          # PPO clip on the importance ratio
     adv_clip_max: float = 5.0         # advantages clipped to +- this
     timestep_fraction: float = 0.5    # fraction of each trajectory's timesteps trained on
+    timestep_window: float = 1.0      # the trained timesteps are drawn from the first (noisiest) this fraction of the trajectory
     cfg: bool = True                  # classifier-free guidance in the training forward pass too
     max_grad_norm: float = 1.0
     text_encoder_lr_scale: float = 0.3  # learning rate of the text encoder's LoRA (lora_text_encoder) as a fraction of learning_rate
@@ -163,7 +164,7 @@ class DDPOConfig:
     lora_text_encoder: bool = False   # a LoRA on the text encoder too (saved with the UNet's; pipe.load_lora_weights loads both)
     reward: str = 'attribute_alignment'
     reward_model: str = 'default'     # classifier folder of the reward; 'default': the shipped one
-    prompt_sampler: str = 'uniform'   # uniform, inverse-frequency, index:5,13, file:prompts.txt
+    prompt_sampler: str = 'uniform'   # uniform, inverse-frequency, index:5,13, file:prompts.txt, adaptive (draws the prompts the reward model finds wrong)
     num_epochs: int = 40
     save_freq: int = 10               # checkpoint every N epochs (and at the end)
     seed: int = 42
@@ -280,6 +281,8 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
          f"train.gradient_accumulation_steps ({t.gradient_accumulation_steps}) must divide: set it to one of "
          f"{[d for d in range(1, micro + 1) if micro % d == 0]}")
     need(0 < t.timestep_fraction <= 1, f"train.timestep_fraction must be in (0, 1], got {t.timestep_fraction}")
+    need(t.timestep_fraction <= t.timestep_window <= 1,
+         f"train.timestep_window ({t.timestep_window}) must lie between train.timestep_fraction ({t.timestep_fraction}) and 1: the trained steps are drawn from that window")
     need(t.clip_range > 0 and t.adv_clip_max > 0, "train.clip_range and train.adv_clip_max must be > 0")
     need(t.learning_rate > 0, f"train.learning_rate must be > 0, got {t.learning_rate}")
     need(s.group_scale in ('group', 'batch'), f"sample.group_scale must be group or batch, got {s.group_scale!r}")
@@ -297,6 +300,8 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
     need(c.mixed_precision == 'no' or dev.type == 'cuda', f"mixed_precision={c.mixed_precision} needs a GPU: use mixed_precision=no on the CPU")
     need(c.eval.images >= 0 and c.eval.num_steps >= 1, "eval.images must be >= 0 and eval.num_steps >= 1")
     make_sampler(c.prompt_sampler)   # a bad sampler spec fails here
+    need(not (c.prompt_sampler.startswith('adaptive') and c.reward == 'jpeg_compressibility'),
+         "prompt_sampler=adaptive draws the prompts the reward model finds wrong: it needs a classifier reward, not jpeg_compressibility")
     if check_paths:
         for key in ('model', 'reward_model', 'eval.evaluator'):
             v = c.get(key)
@@ -325,6 +330,11 @@ def load_policy_pipeline(c: DDPOConfig, device) -> Any:
         if c.unet_weights: raise UserError("unet_weights overrides a --set model=PATH pipeline, not the shipped default")
         return default_pipeline(device=device, dtype=dt)
     return load_pipeline(c.model, unet_weights=c.unet_weights, dtype=dt, device=device)
+
+def _success(rewards, info) -> torch.Tensor:
+    "Per sample: 1 if the reward model found every label right, else 0 (NaN when the reward does not say)."
+    if isinstance(info, dict) and 'correct' in info: return info['correct'].bool().all(1).float().cpu()
+    return torch.full((len(rewards),), float('nan'))
 
 class DDPOTrainer:
     "DDPO with LoRA (or full fine-tuning) on accelerate; see the notebook for what each epoch does."
@@ -369,6 +379,7 @@ class DDPOTrainer:
         self.ema = [p.detach().clone() for p in self.params] if c.train.ema_decay > 0 else None
         self.T = c.sample.num_steps
         self.K = max(1, int(round(self.T * c.train.timestep_fraction)))
+        self.W = max(self.K, int(round(self.T * c.train.timestep_window)))   # trained steps come from the first W
         self.micro_per_step = c.train.gradient_accumulation_steps
         self.epoch = 0
         if acc.is_main_process: write_json(c.to_dict(), self.run_dir/'config.json')
@@ -445,7 +456,7 @@ class DDPOTrainer:
         cat = lambda name: torch.cat([getattr(tr, name) for tr, _ in batches])
         out = {'latents': cat('latents'), 'log_probs': cat('log_probs'), 'timesteps': cat('timesteps'),
                'idx': torch.from_numpy(np.concatenate([i for _, i in batches])).long(),
-               'rewards': torch.cat([r[0].float().cpu() for r in results]), 'images': batches[0][0].images[:16].cpu(), 'apr': apr,
+               'rewards': torch.cat([r[0].float().cpu() for r in results]), 'success': torch.cat([_success(*r) for r in results]), 'images': batches[0][0].images[:16].cpu(), 'apr': apr,
                'seconds_sampling': t_sample, 'seconds_reward_wait': t_wait}
         return out
 
@@ -478,6 +489,10 @@ class DDPOTrainer:
             warnings.warn(msg + ' -- those samples get zero advantage (nan_policy=skip)')
         ps = [self.prompts[i] for i in i_all]
         good = ~bad
+        if hasattr(self.sampler, 'update'):                     # the adaptive sampler learns which prompts still fail
+            ok = acc.gather(s['success'].to(acc.device)).cpu().double().numpy()
+            if np.isnan(ok).all(): raise UserError(f"prompt_sampler={c.prompt_sampler} needs a reward that reports which labels were right (a classifier reward), not {c.reward}")
+            m = good & np.isfinite(ok); self.sampler.update(i_all[m], ok[m])
         adv = np.zeros_like(r_all)
         if c.sample.group_size: adv[good] = group_advantages([p for p, g in zip(ps, good) if g], r_all[good], scale=c.sample.group_scale)
         else: adv[good] = self.tracker.update([p for p, g in zip(ps, good) if g], r_all[good])
@@ -500,6 +515,10 @@ class DDPOTrainer:
 
     def _logprob(self, unet, x, nxt, t, emb): return self._step_logprob(self._eps(unet, x, t, emb), x, nxt, t)
 
+    def _train_steps(self, n: int, g: torch.Generator) -> torch.Tensor:
+        "For each of `n` samples, the trajectory steps it trains on: `K` distinct steps drawn from the first `W` (the noisiest)."
+        return torch.stack([torch.randperm(self.W, generator=g) for _ in range(n)])[:, :self.K]
+
     def train_epoch(self, s: dict, adv: torch.Tensor, epoch: int) -> dict:
         "PPO updates on this process's samples of the epoch."
         c, acc = self.c, self.acc
@@ -512,7 +531,7 @@ class DDPOTrainer:
         for inner in range(c.train.num_inner_epochs):
             g = torch.Generator().manual_seed(_seed(c.seed, epoch, inner, acc.process_index, 3))
             order = torch.randperm(n, generator=g)
-            tperm = torch.stack([torch.randperm(self.T, generator=g) for _ in range(n)])[:, :self.K]
+            tperm = self._train_steps(n, g)
             B = c.train.batch_size
             micro = 0
             for start in range(0, n, B):

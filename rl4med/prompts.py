@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import itertools, re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -19,7 +20,7 @@ from .core import Registry, UserError, asset_path
 # %% auto #0
 __all__ = ['samplers', 'AttributeSchema', 'isic_schema', 'cxr_schema', 'isic_train_counts', 'PromptSampler', 'UniformSampler',
            'WeightedSampler', 'inverse_frequency_weights', 'IndexSampler', 'read_prompt_file', 'FileSampler',
-           'make_sampler']
+           'AdaptiveSampler', 'make_sampler']
 
 # %% ../nbs/01_prompts.ipynb #9b7e90df
 def _norm_labels(labels, n: int) -> np.ndarray:
@@ -285,15 +286,47 @@ class FileSampler(PromptSampler):
         self.path = Path(path)
         super().__init__(schema, np.bincount(read_prompt_file(path, schema), minlength=schema.n_prompts))
 
+# %% ../nbs/01_prompts.ipynb #a8613215
+class AdaptiveSampler(PromptSampler):
+    "Prompts drawn in proportion to their recent failure rate plus `floor`; `update` records which samples were right."
+    def __init__(self, schema, floor: float = 0.1, window: int = 16):
+        if not floor > 0: raise ValueError(f"the floor must be > 0 so that every prompt keeps a chance, got {floor}")
+        if window < 1: raise ValueError(f"the window must be at least 1, got {window}")
+        super().__init__(schema, np.ones(schema.n_prompts))
+        self.floor, self.window, self.history = float(floor), int(window), {}
+
+    def failure_rates(self) -> np.ndarray:
+        "1 - the mean success of each prompt's last `window` samples (1 for a prompt not seen yet)."
+        return np.array([1.0 - float(np.mean(self.history[i])) if self.history.get(i) else 1.0 for i in range(self.schema.n_prompts)])
+
+    def _reweigh(self):
+        w = self.failure_rates() + self.floor
+        self.weights = w / w.sum()
+
+    def update(self, idx, success):
+        "Record the outcome of samples of prompts `idx`: `success` 1 (right) or 0 (wrong), fractions allowed."
+        idx = np.asarray(idx).reshape(-1); success = np.asarray(success, dtype=np.float64).reshape(-1)
+        if len(idx) != len(success): raise ValueError(f"{len(success)} outcomes for {len(idx)} prompts")
+        if not np.all(np.isfinite(success)) or (success < 0).any() or (success > 1).any(): raise ValueError("success values must lie in [0, 1]")
+        for i, s in zip(idx.tolist(), success.tolist()): self.history.setdefault(int(i), deque(maxlen=self.window)).append(s)
+        self._reweigh()
+
+    def state_dict(self): return {'history': {str(i): list(q) for i, q in self.history.items()}}
+    def load_state_dict(self, state):
+        self.history = {int(i): deque(v, maxlen=self.window) for i, v in state['history'].items()}
+        self._reweigh()
+
+
 # %% ../nbs/01_prompts.ipynb #8adaf8a0
 samplers = Registry('prompt sampler')
 samplers.register('uniform', lambda schema, arg=None: UniformSampler(schema))
 samplers.register('inverse-frequency', lambda schema, arg=None: WeightedSampler(schema, inverse_frequency_weights(isic_train_counts())))
 samplers.register('index', lambda schema, arg: IndexSampler(schema, [int(s) for s in arg.split(',') if s.strip()]))
 samplers.register('file', lambda schema, arg: FileSampler(schema, arg))
+samplers.register('adaptive', lambda schema, arg=None: AdaptiveSampler(schema, float(arg) if arg else 0.1))
 
 def make_sampler(spec: str, schema: AttributeSchema | None = None) -> PromptSampler:
-    "A prompt sampler from a spec such as `uniform`, `inverse-frequency`, `index:5,13` or `file:prompts.txt`."
+    "A prompt sampler from a spec such as `uniform`, `inverse-frequency`, `index:5,13`, `file:prompts.txt` or `adaptive:0.1` (floor)."
     schema = schema or isic_schema()
     name, _, arg = spec.partition(':')
     fn = samplers[name]

@@ -21,8 +21,8 @@ from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
 __all__ = ['rewards', 'target_labels', 'ClassifierReward', 'AttributeAlignment', 'ExactMatch', 'SoftAlignment', 'LogLikelihood',
-           'WorstLogLikelihood', 'WeightedAlignment', 'jpeg_compressibility', 'default_reward_model',
-           'default_evaluator', 'make_reward', 'AsyncReward']
+           'WorstLogLikelihood', 'MarginLogLikelihood', 'WeightedAlignment', 'jpeg_compressibility',
+           'default_reward_model', 'default_evaluator', 'make_reward', 'AsyncReward']
 
 # %% ../nbs/07_rewards.ipynb #808cc65e
 rewards = Registry('reward')
@@ -99,6 +99,15 @@ class WorstLogLikelihood(LogLikelihood):
     def score(self, p, t): return (t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()).min(1).values
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).min(1).values
 
+class MarginLogLikelihood(LogLikelihood):
+    "The mean log-probability of the correct labels with each head's correct-label logit capped at `margin`: a head right with that confidence adds nothing more, so the signal goes to the wrong and unsure heads."
+    def __init__(self, classifier, margin: float = 2.0, **kw):
+        super().__init__(classifier, **kw)
+        if not margin > 0: raise UserError(f"the margin is a logit above the threshold and must be > 0, got {margin}")
+        self.margin = float(margin)
+    def score(self, p, t): return self.score_logits(torch.logit(p, eps=1e-6), t)
+    def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits).clamp(max=self.margin)).mean(1)
+
 class WeightedAlignment(ClassifierReward):
     "Per-head weighted fraction of correct heads (e.g. weigh the rare ink head up)."
     def __init__(self, classifier, weights: Mapping[str, float], **kw):
@@ -138,6 +147,7 @@ rewards.register('soft_alignment', lambda classifier, **kw: SoftAlignment(classi
 rewards.register('log_likelihood', lambda classifier, **kw: LogLikelihood(classifier, name='log_likelihood', **kw))
 rewards.register('worst_log_likelihood', lambda classifier, heads=None, schema=None, **kw: WorstLogLikelihood(
     classifier, heads=heads or (schema or isic_schema()).attributes, schema=schema, name='worst_log_likelihood', **kw))
+rewards.register('margin_log_likelihood', lambda classifier, **kw: MarginLogLikelihood(classifier, name='margin_log_likelihood', **kw))
 rewards.register('weighted_alignment', lambda classifier, weights, **kw: WeightedAlignment(classifier, weights, name='weighted_alignment', **kw))
 rewards.register('jpeg_compressibility', lambda classifier=None, **kw: jpeg_compressibility)
 
