@@ -123,7 +123,8 @@ class TrainConfig:
     clip_range: float = 1e-4          # PPO clip on the importance ratio
     adv_clip_max: float = 5.0         # advantages clipped to +- this
     timestep_fraction: float = 0.5    # fraction of each trajectory's timesteps trained on
-    timestep_window: float = 1.0      # the trained timesteps are drawn from the first (noisiest) this fraction of the trajectory
+    timestep_window: float = 1.0      # the trained timesteps are drawn from this fraction of the trajectory...
+    timestep_window_at: str = 'start' # ...at its start (the noisiest steps) or its end (the least noisy)
     cfg: bool = True                  # classifier-free guidance in the training forward pass too
     max_grad_norm: float = 1.0
     text_encoder_lr_scale: float = 0.3  # learning rate of the text encoder's LoRA (lora_text_encoder) as a fraction of learning_rate
@@ -283,6 +284,7 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
     need(0 < t.timestep_fraction <= 1, f"train.timestep_fraction must be in (0, 1], got {t.timestep_fraction}")
     need(t.timestep_fraction <= t.timestep_window <= 1,
          f"train.timestep_window ({t.timestep_window}) must lie between train.timestep_fraction ({t.timestep_fraction}) and 1: the trained steps are drawn from that window")
+    need(t.timestep_window_at in ('start', 'end'), f"train.timestep_window_at must be start or end, got {t.timestep_window_at!r}")
     need(t.clip_range > 0 and t.adv_clip_max > 0, "train.clip_range and train.adv_clip_max must be > 0")
     need(t.learning_rate > 0, f"train.learning_rate must be > 0, got {t.learning_rate}")
     need(s.group_scale in ('group', 'batch'), f"sample.group_scale must be group or batch, got {s.group_scale!r}")
@@ -516,8 +518,9 @@ class DDPOTrainer:
     def _logprob(self, unet, x, nxt, t, emb): return self._step_logprob(self._eps(unet, x, t, emb), x, nxt, t)
 
     def _train_steps(self, n: int, g: torch.Generator) -> torch.Tensor:
-        "For each of `n` samples, the trajectory steps it trains on: `K` distinct steps drawn from the first `W` (the noisiest)."
-        return torch.stack([torch.randperm(self.W, generator=g) for _ in range(n)])[:, :self.K]
+        "For each of `n` samples, the trajectory steps it trains on: `K` distinct steps drawn from the first `W` (or the last)."
+        steps = torch.stack([torch.randperm(self.W, generator=g) for _ in range(n)])[:, :self.K]
+        return steps + (self.T - self.W if self.c.train.timestep_window_at == 'end' else 0)
 
     def train_epoch(self, s: dict, adv: torch.Tensor, epoch: int) -> dict:
         "PPO updates on this process's samples of the epoch."

@@ -288,19 +288,24 @@ class FileSampler(PromptSampler):
 
 # %% ../nbs/01_prompts.ipynb #a8613215
 class AdaptiveSampler(PromptSampler):
-    "Prompts drawn in proportion to their recent failure rate plus `floor`; `update` records which samples were right."
-    def __init__(self, schema, floor: float = 0.1, window: int = 16):
+    "Prompts drawn by their recent failure rate f (`mode='failure'`: f; `'variance'`: 4 f (1 - f)) plus `floor`; `update` records which samples were right."
+    def __init__(self, schema, floor: float = 0.1, window: int = 16, mode: str = 'failure'):
         if not floor > 0: raise ValueError(f"the floor must be > 0 so that every prompt keeps a chance, got {floor}")
         if window < 1: raise ValueError(f"the window must be at least 1, got {window}")
+        if mode not in ('failure', 'variance'): raise ValueError(f"mode must be failure or variance, got {mode!r}")
         super().__init__(schema, np.ones(schema.n_prompts))
-        self.floor, self.window, self.history = float(floor), int(window), {}
+        self.floor, self.window, self.mode, self.history = float(floor), int(window), mode, {}
 
     def failure_rates(self) -> np.ndarray:
         "1 - the mean success of each prompt's last `window` samples (1 for a prompt not seen yet)."
         return np.array([1.0 - float(np.mean(self.history[i])) if self.history.get(i) else 1.0 for i in range(self.schema.n_prompts)])
 
     def _reweigh(self):
-        w = self.failure_rates() + self.floor
+        f = self.failure_rates()
+        if self.mode == 'variance':                            # prompts sometimes right, sometimes wrong: the most informative groups
+            seen = np.array([bool(self.history.get(i)) for i in range(self.schema.n_prompts)])
+            f = np.where(seen, 4 * f * (1 - f), 1.0)
+        w = f + self.floor
         self.weights = w / w.sum()
 
     def update(self, idx, success):
@@ -324,6 +329,7 @@ samplers.register('inverse-frequency', lambda schema, arg=None: WeightedSampler(
 samplers.register('index', lambda schema, arg: IndexSampler(schema, [int(s) for s in arg.split(',') if s.strip()]))
 samplers.register('file', lambda schema, arg: FileSampler(schema, arg))
 samplers.register('adaptive', lambda schema, arg=None: AdaptiveSampler(schema, float(arg) if arg else 0.1))
+samplers.register('adaptive-variance', lambda schema, arg=None: AdaptiveSampler(schema, float(arg) if arg else 0.1, mode='variance'))
 
 def make_sampler(spec: str, schema: AttributeSchema | None = None) -> PromptSampler:
     "A prompt sampler from a spec such as `uniform`, `inverse-frequency`, `index:5,13`, `file:prompts.txt` or `adaptive:0.1` (floor)."
