@@ -110,6 +110,7 @@ class SampleConfig:
     num_batches_per_epoch: int = 4    # sampling batches per epoch per process
     group_size: int = 0               # > 0: each batch holds batch_size / group_size prompts, group_size samples each (GRPO)
     group_scale: str = 'group'        # group mode: centred rewards divided by the group's std ('group') or the epoch's ('batch')
+    contrast: str = 'none'            # 'none', an attribute (e.g. ink) or 'random': every drawn prompt comes with its twin that differs in that attribute
 
 @dataclass
 class TrainConfig:
@@ -302,6 +303,12 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
     need(c.mixed_precision == 'no' or dev.type == 'cuda', f"mixed_precision={c.mixed_precision} needs a GPU: use mixed_precision=no on the CPU")
     need(c.eval.images >= 0 and c.eval.num_steps >= 1, "eval.images must be >= 0 and eval.num_steps >= 1")
     make_sampler(c.prompt_sampler)   # a bad sampler spec fails here
+    if s.contrast != 'none':
+        attrs = list(isic_schema().attributes)
+        need(s.contrast in attrs + ['random'], f"sample.contrast must be none, random or an attribute ({', '.join(attrs)}), got {s.contrast!r}")
+        per_batch = s.batch_size // s.group_size if s.group_size else s.batch_size
+        need(per_batch % 2 == 0, f"sample.contrast draws prompts in twins: a sampling batch holds {per_batch} prompt(s), which must be even "
+             f"(sample.batch_size / sample.group_size)")
     need(not (c.prompt_sampler.startswith('adaptive') and c.reward == 'jpeg_compressibility'),
          "prompt_sampler=adaptive draws the prompts the reward model finds wrong: it needs a classifier reward, not jpeg_compressibility")
     if check_paths:
@@ -427,6 +434,20 @@ class DDPOTrainer:
         e = self.te(ids)[0]
         return e[:-1], e[-1:]
 
+    def _draw_prompts(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        "`n` prompt indices from the sampler; with `sample.contrast`, n/2 of them each followed by its twin (one attribute flipped)."
+        con = self.c.sample.contrast
+        if con == 'none': return self.sampler.sample(n, rng)
+        first = self.sampler.sample(n // 2, rng)
+        names = list(self.schema.attributes)
+        out = []
+        for i in first:
+            lab = np.array(self.schema.labels_of(int(i))).copy()
+            a = names.index(con) if con != 'random' else int(rng.integers(len(names)))
+            lab[a] = 1 - lab[a]
+            out += [int(i), self.schema.index(lab)]
+        return np.array(out)
+
     @torch.no_grad()
     def sample_epoch(self, epoch: int) -> dict:
         "Sample an epoch's trajectories on this process; rewards are computed on a thread while sampling goes on."
@@ -440,7 +461,7 @@ class DDPOTrainer:
             for b in range(c.sample.num_batches_per_epoch):
                 t0 = time.time()
                 g = c.sample.group_size
-                idx = self.sampler.sample(c.sample.batch_size // g if g else c.sample.batch_size, rng)
+                idx = self._draw_prompts(c.sample.batch_size // g if g else c.sample.batch_size, rng)
                 if g: idx = np.repeat(idx, g)
                 gen = torch.Generator().manual_seed(_seed(c.seed, epoch, b, acc.process_index, 2))
                 with acc.autocast():
