@@ -233,8 +233,8 @@ def _convert(value, cur, typ, key):
     return None if v.lower() == 'none' and 'None' in str(typ) else v
 
 # %% ../nbs/09_ddpo.ipynb #4ec2341d
-EFFICIENT = {'reward': 'log_likelihood', 'sample.group_size': 8, 'train.learning_rate': 1e-2, 'train.clip_range': 1e-2,
-             'train.gradient_accumulation_steps': 2, 'num_epochs': 16}
+EFFICIENT = {'reward': 'log_likelihood', 'sample.group_size': 8, 'prompt_sampler': 'adaptive-variance', 'train.learning_rate': 1e-2,
+             'train.clip_range': 1e-2, 'train.gradient_accumulation_steps': 2, 'num_epochs': 16, 'eval.images': 512}
 PRESETS = {
     'synthderm': EFFICIENT,
     'efficient': EFFICIENT,
@@ -310,7 +310,8 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
         need(per_batch % 2 == 0, f"sample.contrast draws prompts in twins: a sampling batch holds {per_batch} prompt(s), which must be even "
              f"(sample.batch_size / sample.group_size)")
     need(not (c.prompt_sampler.startswith('adaptive') and c.reward == 'jpeg_compressibility'),
-         "prompt_sampler=adaptive draws the prompts the reward model finds wrong: it needs a classifier reward, not jpeg_compressibility")
+         f"prompt_sampler={c.prompt_sampler} draws the prompts the reward model finds wrong: it needs a classifier reward, not "
+         "jpeg_compressibility (or set prompt_sampler=uniform)")
     if check_paths:
         for key in ('model', 'reward_model', 'eval.evaluator'):
             v = c.get(key)
@@ -514,7 +515,8 @@ class DDPOTrainer:
         good = ~bad
         if hasattr(self.sampler, 'update'):                     # the adaptive sampler learns which prompts still fail
             ok = acc.gather(s['success'].to(acc.device)).cpu().double().numpy()
-            if np.isnan(ok).all(): raise UserError(f"prompt_sampler={c.prompt_sampler} needs a reward that reports which labels were right (a classifier reward), not {c.reward}")
+            if np.isnan(ok).all(): raise UserError(f"prompt_sampler={c.prompt_sampler} needs a reward that reports which labels were right (a classifier reward), "
+                                            f"not {c.reward}: use one, or set prompt_sampler=uniform")
             m = good & np.isfinite(ok); self.sampler.update(i_all[m], ok[m])
         adv = np.zeros_like(r_all)
         if c.sample.group_size: adv[good] = group_advantages([p for p, g in zip(ps, good) if g], r_all[good], scale=c.sample.group_scale)
