@@ -846,15 +846,15 @@ def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = 
 def report_markdown(rep: dict, hist=None, seconds=None) -> str:
     "The before/after table of the main job as markdown."
     b, a = rep['models']['base'], rep['models']['rl']
-    f = lambda v, ci: f"{v:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+    f = lambda v, ci, sign='': f"{v:{sign}.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
     lines = ['# rl4med-train: base vs RL', '', f"{rep['n_images']} images per model ({rep['per_prompt']} per prompt, seed {rep['seed']}); "
              f"APR by the held-out evaluator ({rep['evaluator']}), reward by the reward model." + (f" Run time {seconds/60:.1f} min." if seconds else ''), '',
              '| metric | base | RL | RL - base (95% CI) |', '|---|---|---|---|',
-             f"| mean reward | {f(b['reward'], b['reward_ci'])} | {f(a['reward'], a['reward_ci'])} | {f(rep['reward_diff'], rep['reward_diff_ci'])} |",
-             f"| APR | {f(b['apr'], b['apr_ci'])} | {f(a['apr'], a['apr_ci'])} | {f(rep['apr_diff'], rep['apr_diff_ci'])} |"]
+             f"| mean reward | {f(b['reward'], b['reward_ci'])} | {f(a['reward'], a['reward_ci'])} | {f(rep['reward_diff'], rep['reward_diff_ci'], '+')} |",
+             f"| APR | {f(b['apr'], b['apr_ci'])} | {f(a['apr'], a['apr_ci'])} | {f(rep['apr_diff'], rep['apr_diff_ci'], '+')} |"]
     if 'apr_reward_model_diff' in rep:                        # the reward model's own view: rising while APR falls = reward hacking
         d, ci = rep['apr_reward_model_diff'], rep['apr_reward_model_diff_ci']
-        lines.append(f"| APR as the reward model sees it (not held out) | {b['apr_reward_model']:.3f} | {a['apr_reward_model']:.3f} | {d:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] |")
+        lines.append(f"| APR as the reward model sees it (not held out) | {b['apr_reward_model']:.3f} | {a['apr_reward_model']:.3f} | {d:+.3f} [{ci[0]:.3f}, {ci[1]:.3f}] |")
     lines += ['', 'Rare subgroups (fewer than 20 real training images in ISIC 2019):', '', '| idx | prompt | ISIC train n | APR base | APR RL |', '|---|---|---|---|---|']
     for i, s in rep['subgroups'].items():
         if s['train_count'] < 20: lines.append(f"| {i} | {s['prompt']} | {s['train_count']} | {s['apr_base']:.2f} | {s['apr_rl']:.2f} |")
