@@ -112,6 +112,9 @@ class SampleConfig:
     group_scale: str = 'group'        # group mode: centred rewards divided by the group's std ('group') or the epoch's ('batch')
     contrast: str = 'none'            # 'none', an attribute (e.g. ink) or 'random': every drawn prompt comes with its twin that differs in that attribute
 
+    @property
+    def prompts_per_batch(self) -> int: return self.batch_size // self.group_size if self.group_size else self.batch_size
+
 @dataclass
 class TrainConfig:
     batch_size: int = 8               # samples per training microbatch per process
@@ -166,7 +169,7 @@ class DDPOConfig:
     lora_text_encoder: bool = False   # a LoRA on the text encoder too (saved with the UNet's; pipe.load_lora_weights loads both)
     reward: str = 'attribute_alignment'
     reward_model: str = 'default'     # classifier folder of the reward; 'default': the shipped one
-    prompt_sampler: str = 'uniform'   # uniform, inverse-frequency, index:5,13, file:prompts.txt, adaptive (draws the prompts the reward model finds wrong)
+    prompt_sampler: str = 'uniform'   # uniform, inverse-frequency, index:5,13, file:prompts.txt, adaptive, adaptive-variance (see 01_prompts)
     num_epochs: int = 40
     save_freq: int = 10               # checkpoint every N epochs (and at the end)
     seed: int = 42
@@ -302,14 +305,13 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
     dev = resolve_device(c.device)
     need(c.mixed_precision == 'no' or dev.type == 'cuda', f"mixed_precision={c.mixed_precision} needs a GPU: use mixed_precision=no on the CPU")
     need(c.eval.images >= 0 and c.eval.num_steps >= 1, "eval.images must be >= 0 and eval.num_steps >= 1")
-    make_sampler(c.prompt_sampler)   # a bad sampler spec fails here
+    sampler = make_sampler(c.prompt_sampler)   # a bad sampler spec fails here
     if s.contrast != 'none':
         attrs = list(isic_schema().attributes)
         need(s.contrast in attrs + ['random'], f"sample.contrast must be none, random or an attribute ({', '.join(attrs)}), got {s.contrast!r}")
-        per_batch = s.batch_size // s.group_size if s.group_size else s.batch_size
-        need(per_batch % 2 == 0, f"sample.contrast draws prompts in twins: a sampling batch holds {per_batch} prompt(s), which must be even "
-             f"(sample.batch_size / sample.group_size)")
-    need(not (c.prompt_sampler.startswith('adaptive') and c.reward == 'jpeg_compressibility'),
+        need(s.prompts_per_batch % 2 == 0, f"sample.contrast draws prompts in twins: a sampling batch holds {s.prompts_per_batch} prompt(s), "
+             f"which must be even (sample.batch_size / sample.group_size)")
+    need(not (hasattr(sampler, 'update') and c.reward == 'jpeg_compressibility'),   # the one reward without a classifier
          f"prompt_sampler={c.prompt_sampler} draws the prompts the reward model finds wrong: it needs a classifier reward, not "
          "jpeg_compressibility (or set prompt_sampler=uniform)")
     if check_paths:
@@ -389,7 +391,7 @@ class DDPOTrainer:
         self.ema = [p.detach().clone() for p in self.params] if c.train.ema_decay > 0 else None
         self.T = c.sample.num_steps
         self.K = max(1, int(round(self.T * c.train.timestep_fraction)))
-        self.W = max(self.K, int(round(self.T * c.train.timestep_window)))   # trained steps come from the first W
+        self.W = max(self.K, int(round(self.T * c.train.timestep_window)))   # trained steps come from a window of W (train.timestep_window_at)
         self.micro_per_step = c.train.gradient_accumulation_steps
         self.epoch = 0
         if acc.is_main_process: write_json(c.to_dict(), self.run_dir/'config.json')
@@ -439,11 +441,9 @@ class DDPOTrainer:
         "`n` prompt indices from the sampler; with `sample.contrast`, n/2 of them each followed by its twin (one attribute flipped)."
         con = self.c.sample.contrast
         if con == 'none': return self.sampler.sample(n, rng)
-        first = self.sampler.sample(n // 2, rng)
-        names = list(self.schema.attributes)
-        out = []
-        for i in first:
-            lab = np.array(self.schema.labels_of(int(i))).copy()
+        names, out = list(self.schema.attributes), []
+        for i in self.sampler.sample(n // 2, rng):
+            lab = self.schema.labels_of(int(i))          # a fresh array: flipped in place
             a = names.index(con) if con != 'random' else int(rng.integers(len(names)))
             lab[a] = 1 - lab[a]
             out += [int(i), self.schema.index(lab)]
@@ -461,9 +461,8 @@ class DDPOTrainer:
         with AsyncReward(self.reward_fn) as areward:
             for b in range(c.sample.num_batches_per_epoch):
                 t0 = time.time()
-                g = c.sample.group_size
-                idx = self._draw_prompts(c.sample.batch_size // g if g else c.sample.batch_size, rng)
-                if g: idx = np.repeat(idx, g)
+                idx = self._draw_prompts(c.sample.prompts_per_batch, rng)
+                if c.sample.group_size: idx = np.repeat(idx, c.sample.group_size)
                 gen = torch.Generator().manual_seed(_seed(c.seed, epoch, b, acc.process_index, 2))
                 with acc.autocast():
                     tr = sample_with_logprob(pipe, None, num_steps=self.T, eta=c.sample.eta, guidance_scale=c.sample.guidance_scale,
