@@ -19,7 +19,8 @@ from tqdm.auto import tqdm
 from .classifier import InMemory, MultiHeadClassifier, classifier_outputs, load_classifier, train_classifier
 from .core import UserError, asset_path, atomic_write, cli_hyphens, read_json, resolve_device, run_cli, set_seed, write_json
 from .data import FolderDataset
-from .metrics import _lora_source, exact_match, load_sampler_pipeline, mean_ci, parse_prompts, sample_images
+from .metrics import exact_match, mean_ci, parse_prompts, sample_images
+from .models import load_sampler_pipeline, lora_source
 from .prompts import isic_schema, isic_train_counts
 from .rewards import default_evaluator
 from .synthderm import SynthDerm, subgroup_weights
@@ -156,7 +157,7 @@ def source_fingerprint(model: str | None = None, adapter: str | None = None, une
     _hash_path(h, mp)
     if unet_weights: _hash_path(h, Path(unet_weights).expanduser())
     if adapter is not None:
-        src, cfg = _lora_source(adapter)
+        src, cfg = lora_source(adapter)
         _hash_path(h, src)
         if cfg: h.update(json.dumps({k: cfg.get(k) for k in ('lora_rank', 'lora_alpha')}, sort_keys=True).encode())
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
@@ -166,7 +167,7 @@ def source_fingerprint(model: str | None = None, adapter: str | None = None, une
 def _resolve_generator(arms, model, adapter):
     "The (model, unet_weights, resolution) both generators use: the adapter run's model when `model` is not given."
     if 'rl' not in arms: return model, None, 0
-    _, cfg = _lora_source(adapter)
+    _, cfg = lora_source(adapter)
     if cfg is None: return model, None, 0
     run_model = cfg.get('model', 'default')
     if model is not None and model != run_model: warnings.warn(f"--model {model} differs from the model the adapter was trained on ({run_model})")
@@ -296,7 +297,7 @@ def run_augment(out: str | Path = 'runs/augment', real: str = 'synthderm', test:
     if real == 'synthderm' and seeds > 2**16: raise UserError("SynthDerm data seeds go up to 65535: use fewer --seeds")
     if 'rl' in arm_list:
         if adapter in (None, '', 'none'): raise UserError("the rl arm needs --adapter: 'default' (the shipped DDPO adapter), an rl4med-train run folder or a LoRA")
-        _lora_source(adapter)                               # a missing adapter fails here, before any work
+        lora_source(adapter)                               # a missing adapter fails here, before any work
     if model not in (None, 'default') and not Path(model).expanduser().is_dir(): raise UserError(f"--model {model}: no such model folder")
     gen_model, unet_weights, resolution = _resolve_generator(arm_list, model, adapter)
     size = int(image_size) or (64 if real == 'synthderm' else 224)

@@ -28,9 +28,9 @@ from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'MultiHeadClassifier', 'load_backbone_weights', 'save_classifier', 'load_classifier',
-           'load_legacy_classifier', 'InMemory', 'train_classifier', 'classifier_outputs', 'evaluate_classifier',
-           'evaluate_probs', 'artifact_predictions', 'prompt_match', 'report_table', 'make_dataset', 'report_markdown',
-           'run_train_classifier', 'train_classifier_cli']
+           'load_legacy_classifier', 'InMemory', 'train_classifier', 'VAERoundTrip', 'classifier_outputs',
+           'evaluate_classifier', 'evaluate_probs', 'artifact_predictions', 'prompt_match', 'report_table',
+           'make_dataset', 'report_markdown', 'run_train_classifier', 'train_classifier_cli']
 
 # %% ../nbs/06_classifier.ipynb #f2a289c0
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -242,8 +242,9 @@ def _val_loss(model, dl, cols, device):
 
 def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Dataset | None = None, epochs: int = 20,
                      batch_size: int = 32, lr: float = 1e-4, weight_decay: float = 1e-4, min_lr: float = 1e-6,
-                     flips: bool = True, augment: bool = False, amp: bool = True, device: str = 'auto', seed: int = 0,
-                     num_workers: int = 0, schema: AttributeSchema | None = None, progress: bool = True) -> list[dict]:
+                     flips: bool = True, augment: bool = False, roundtrip: VAERoundTrip | None = None, amp: bool = True,
+                     device: str = 'auto', seed: int = 0, num_workers: int = 0, schema: AttributeSchema | None = None,
+                     progress: bool = True) -> list[dict]:
     "Train `model` in place; keep the weights of the best validation loss. Returns one metrics dict per epoch."
     if epochs < 1 or batch_size < 1: raise UserError(f"epochs and batch_size must be at least 1, got {epochs}, {batch_size}")
     if len(train_ds) == 0: raise UserError("the training set is empty")
@@ -265,7 +266,10 @@ def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Data
     for ep in range(epochs):
         model.train(); t0, tot, n = time.time(), 0.0, 0
         for x, y, _ in dl:
-            x = _augment(x.to(dev), flips, augment, g); t = y[:, cols].to(dev)
+            x = x.to(dev)
+            if roundtrip is not None: x = roundtrip(x, g)
+            x = _augment(x, flips, augment, g)
+            t = y[:, cols].to(dev)
             with torch.autocast(dev.type, dtype=amp_dtype, enabled=use_amp):
                 loss = F.binary_cross_entropy_with_logits(model(x).float(), t)
             opt.zero_grad(set_to_none=True)
@@ -281,8 +285,32 @@ def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Data
     if best_state is not None: model.load_state_dict(best_state)
     model.eval()
     model.summary = {'epochs': epochs, 'best_val_loss': None if best is math.inf else best, 'train_size': len(train_ds),
-                     'val_size': len(val_ds) if val_ds is not None else 0, 'batch_size': batch_size, 'lr': lr, 'augment': augment, 'seed': seed}
+                     'val_size': len(val_ds) if val_ds is not None else 0, 'batch_size': batch_size, 'lr': lr, 'augment': augment, 'seed': seed,
+                     'roundtrip': roundtrip.p if roundtrip is not None else 0.0,
+                     'latent_noise': roundtrip.latent_noise if roundtrip is not None else 0.0}
     return hist
+
+# %% ../nbs/06_classifier.ipynb #bec8d6eb
+class VAERoundTrip:
+    "Send a random share `p` of a batch through a VAE and back, with noise of relative size up to `latent_noise` on the latents."
+    def __init__(self, vae, p: float = 0.5, latent_noise: float = 0.0):
+        if not 0 <= p <= 1 or latent_noise < 0: raise UserError(f"round-trip probability must be in [0, 1] and latent noise >= 0, got {p}, {latent_noise}")
+        self.vae, self.p, self.latent_noise = vae.eval().requires_grad_(False), p, latent_noise
+
+    @torch.no_grad()
+    def __call__(self, x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+        "Images in [0, 1] (N, 3, H, W), some of them replaced by their round trip."
+        pick = torch.rand(len(x), generator=g) < self.p
+        if not pick.any(): return x
+        dev, dt = x.device, next(self.vae.parameters()).dtype
+        z = self.vae.to(dev).encode(x[pick].to(dt) * 2 - 1).latent_dist.mean
+        if self.latent_noise > 0:
+            scale = torch.rand(len(z), 1, 1, 1, generator=g) * self.latent_noise
+            z = z + (scale * torch.randn(z.shape, generator=g)).to(dev, dt) * z.std()
+        out = x.clone()
+        out[pick] = ((self.vae.decode(z).sample.float() + 1) / 2).clamp(0, 1)
+        return out
+
 
 # %% ../nbs/06_classifier.ipynb #2891339e
 @torch.no_grad()
@@ -365,13 +393,18 @@ def report_markdown(report: dict, title: str = 'classifier evaluation') -> str:
 
 def run_train_classifier(out, data='synthderm', val=None, test=None, isic_dir=None, heads='hair,gel_bubble,ruler,ink,MEL,NV',
                          backbone='test_resnet', pretrained=None, image_size=None, dropout=0.3, epochs=20, batch_size=32,
-                         lr=1e-4, weight_decay=1e-4, augment=False, n_train=10000, n_val=1000, n_test=2000, synth_size=64,
-                         frequencies='uniform', data_seed=0, seed=0, device='auto', workers=0, overwrite=False, progress=True) -> dict:
+                         lr=1e-4, weight_decay=1e-4, augment=False, roundtrip=0.0, latent_noise=0.0, roundtrip_vae='default',
+                         n_train=10000, n_val=1000, n_test=2000, synth_size=64, frequencies='uniform', data_seed=0, seed=0,
+                         device='auto', workers=0, overwrite=False, progress=True) -> dict:
     "Train, evaluate and save a classifier (the work behind `rl4med-train-classifier`); returns the test report."
+    from rl4med.models import load_vae
     out = Path(out)
     names = [h.strip() for h in heads.split(',') if h.strip()]
     size = image_size or (synth_size if data == 'synthderm' else 512)
     model = MultiHeadClassifier(backbone, names, dropout=dropout, image_size=size, pretrained=pretrained)   # head errors before any work
+    rt = None
+    if roundtrip > 0:
+        rt = VAERoundTrip(load_vae(asset_path('tiny-sd') if roundtrip_vae == 'default' else roundtrip_vae), roundtrip, latent_noise)
     if out.exists() and any(out.iterdir()) and not overwrite: raise UserError(f"{out} is not empty: choose another --out or pass --overwrite")
     kw = dict(size=size, isic_dir=isic_dir, seed=data_seed, frequencies=frequencies, synth_size=synth_size)
     tr = make_dataset(data, n=n_train, split='train', **kw)
@@ -383,7 +416,7 @@ def run_train_classifier(out, data='synthderm', val=None, test=None, isic_dir=No
     te = make_dataset(test, n=n_test, split='test', **kw) if test else (make_dataset('synthderm', n=n_test, split='test', **kw) if data == 'synthderm' else va)
     if data == 'synthderm' or len(tr) <= 50_000: tr, va = InMemory(tr, progress, 'load train'), InMemory(va, progress, 'load val')
     hist = train_classifier(model, tr, va, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, augment=augment,
-                            device=device, seed=seed, num_workers=workers, progress=progress)
+                            roundtrip=rt, device=device, seed=seed, num_workers=workers, progress=progress)
     rep = evaluate_classifier(model, te, progress=progress)
     model.summary.update(data=data, data_seed=data_seed, frequencies=frequencies, test_exact_match=rep['exact_match'],
                          test_accuracy={h: r['accuracy'] for h, r in rep['heads'].items()})
@@ -411,6 +444,9 @@ def train_classifier_cli(
     lr: float = 1e-4,               # AdamW learning rate (1e-4 for a pretrained backbone; ~3e-3 from scratch)
     weight_decay: float = 1e-4,     # AdamW weight decay
     augment: bool = False,          # blur/noise/colour augmentation on top of the flips
+    roundtrip: float = 0.0,         # share of each batch sent through the generator's VAE and back (what generated images look like)
+    latent_noise: float = 0.0,      # round trip: noise added to the latents, up to this fraction of their std
+    roundtrip_vae: str = 'default', # round trip: the pipeline folder whose VAE is used ('default': the shipped tiny model)
     n_train: int = 10000,           # synthderm: training images
     n_val: int = 1000,              # synthderm: validation images
     n_test: int = 2000,             # synthderm: test images
@@ -425,9 +461,12 @@ def train_classifier_cli(
 ):
     "Train a multi-head attribute classifier (reward model or evaluator), evaluate it and save it."
     def _go():
-        rep = run_train_classifier(out, data, val, test, isic_dir, heads, backbone, pretrained, image_size, dropout, epochs, batch_size,
-                                   lr, weight_decay, augment, n_train, n_val, n_test, synth_size, frequencies, data_seed, seed, device,
-                                   workers, overwrite, progress)
+        rep = run_train_classifier(out, data=data, val=val, test=test, isic_dir=isic_dir, heads=heads, backbone=backbone,
+                                   pretrained=pretrained, image_size=image_size, dropout=dropout, epochs=epochs,
+                                   batch_size=batch_size, lr=lr, weight_decay=weight_decay, augment=augment, roundtrip=roundtrip,
+                                   latent_noise=latent_noise, roundtrip_vae=roundtrip_vae, n_train=n_train, n_val=n_val,
+                                   n_test=n_test, synth_size=synth_size, frequencies=frequencies, data_seed=data_seed, seed=seed,
+                                   device=device, workers=workers, overwrite=overwrite, progress=progress)
         print(report_table(rep).round(4).to_string())
         print(f"exact match {rep['exact_match']:.4f} on {rep['n']} test images; saved to {out}")
     return run_cli(_go)

@@ -13,8 +13,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['UserError', 'run_cli', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed', 'resolve_device', 'resolve_dtype',
-           'atomic_write', 'write_json', 'read_json', 'atomic_dir', 'make_run_dir', 'asset_path', 'Registry']
+__all__ = ['UserError', 'run_cli', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed', 'derive_seed', 'resolve_device',
+           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'atomic_dir', 'make_run_dir', 'asset_path',
+           'Registry']
 
 # %% ../nbs/00_core.ipynb #c2b613d5
 class UserError(ValueError):
@@ -57,6 +58,13 @@ def set_seed(seed: int, process_index: int = 0) -> int:
     np.random.seed(s % 2**32)
     torch.manual_seed(s)  # also seeds every CUDA device
     return s
+
+# %% ../nbs/00_core.ipynb #6ec9a68d
+def derive_seed(*parts: int) -> int:
+    "A 63-bit seed from integers (stable across runs and processes)."
+    h = 1469598103934665603
+    for p in parts: h = ((h ^ (int(p) & 0xFFFFFFFFFFFF)) * 1099511628211) % (1 << 63)
+    return h
 
 # %% ../nbs/00_core.ipynb #cebaaf8a
 def resolve_device(device: str | torch.device = 'auto') -> torch.device:

@@ -11,12 +11,13 @@ from typing import Sequence
 
 import torch
 from diffusers import DDIMScheduler, StableDiffusionPipeline
+from tqdm.auto import tqdm
 
-from .core import UserError
+from .core import UserError, derive_seed
 
 # %% auto #0
 __all__ = ['ddim_mean_std', 'ddim_step_with_logprob', 'ddim_kl', 'Trajectories', 'tokenize_prompts', 'encode_prompts',
-           'decode_latents', 'guided_eps', 'sample_with_logprob']
+           'decode_latents', 'guided_eps', 'sample_with_logprob', 'generate_images']
 
 # %% ../nbs/05_ddim.ipynb #f52fc65f
 def _gather(v: torch.Tensor, idx: torch.Tensor, ndim: int) -> torch.Tensor:
@@ -159,3 +160,17 @@ def sample_with_logprob(pipe: StableDiffusionPipeline, prompts: Sequence[str], n
     ts = sch.timesteps.to(dev).repeat(n, 1)
     images = decode_latents(pipe, x) if decode else None
     return Trajectories(images, torch.stack(traj, 1), torch.stack(lps, 1), ts, emb, neg)
+
+# %% ../nbs/05_ddim.ipynb #d1baa08c
+@torch.no_grad()
+def generate_images(pipe, prompts_idx: Sequence[int], sample_ids: Sequence[int], embeds, negative, num_steps=20, guidance=5.0,
+                    eta=1.0, seed=88, batch_size=32, resolution=None, progress=False) -> torch.Tensor:
+    "Images for (prompt index, sample id) pairs; each image's noise depends only on (seed, prompt, sample)."
+    out = []
+    for s in tqdm(range(0, len(prompts_idx), batch_size), disable=not progress, desc='generate', leave=False):
+        ii, kk = prompts_idx[s:s + batch_size], sample_ids[s:s + batch_size]
+        gens = [torch.Generator().manual_seed(derive_seed(seed, i, k, 4)) for i, k in zip(ii, kk)]
+        tr = sample_with_logprob(pipe, None, num_steps=num_steps, eta=eta, guidance_scale=guidance, generator=gens,
+                                 prompt_embeds=embeds[list(ii)], negative_embeds=negative, height=resolution, width=resolution)
+        out.append(tr.images.cpu())
+    return torch.cat(out)

@@ -19,18 +19,20 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device,
-                         resolve_dtype, run_cli, set_seed, write_json)
-from .ddim import decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob, tokenize_prompts
+                         resolve_dtype, run_cli, set_seed, write_json, derive_seed)
+from .ddim import (decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, generate_images, guided_eps,
+                         sample_with_logprob, tokenize_prompts)
 from .models import add_lora, add_text_encoder_lora, adapters_disabled, default_pipeline, load_pipeline, lora_parameters, save_lora
 from .prompts import isic_schema, make_sampler
 from .classifier import prompt_match
+from .diagnose import grader_stats, summary_line
 from .rewards import AsyncReward, make_reward, rewards
 
 # %% auto #0
 __all__ = ['EFFICIENT', 'PRESETS', 'PerPromptStatTracker', 'group_advantages', 'ppo_loss', 'SampleConfig', 'TrainConfig',
            'StatTrackingConfig', 'EvalConfig', 'DDPOConfig', 'make_config', 'validate', 'apr_indicator',
            'load_policy_pipeline', 'DDPOTrainer', 'latest_checkpoint', 'plot_metrics', 'read_heldout',
-           'plot_apr_curves', 'heldout_curve_point', 'bootstrap_ci', 'generate_eval', 'score_images', 'compare_models',
+           'plot_apr_curves', 'heldout_curve_point', 'bootstrap_ci', 'score_images', 'compare_models',
            'report_markdown', 'write_report', 'run_training', 'train_cli']
 
 # %% ../nbs/09_ddpo.ipynb #0c583d83
@@ -323,12 +325,6 @@ def validate(c: DDPOConfig, num_processes: int = 1, check_paths: bool = True) ->
     return c
 
 # %% ../nbs/09_ddpo.ipynb #ef28d199
-def _seed(*parts) -> int:
-    "A 63-bit seed from integers (stable across runs and processes)."
-    h = 1469598103934665603
-    for p in parts: h = ((h ^ (int(p) & 0xFFFFFFFFFFFF)) * 1099511628211) % (1 << 63)
-    return h
-
 def apr_indicator(evaluator, images, idx, schema=None, probs=None) -> torch.Tensor:
     "1 where the evaluator's artifact predictions match the artifacts of prompt `idx[i]`, else 0 (see `prompt_match`)."
     schema = schema or isic_schema()
@@ -453,7 +449,7 @@ class DDPOTrainer:
     def sample_epoch(self, epoch: int) -> dict:
         "Sample an epoch's trajectories on this process; rewards are computed on a thread while sampling goes on."
         c, acc = self.c, self.acc
-        rng = np.random.default_rng(_seed(c.seed, epoch, acc.process_index, 1))
+        rng = np.random.default_rng(derive_seed(c.seed, epoch, acc.process_index, 1))
         pipe = self.pipe; pipe.unet = self._policy(); pipe.unet.eval()
         batches, futures, mfutures = [], [], []
         mon = self.monitor_model()
@@ -463,7 +459,7 @@ class DDPOTrainer:
                 t0 = time.time()
                 idx = self._draw_prompts(c.sample.prompts_per_batch, rng)
                 if c.sample.group_size: idx = np.repeat(idx, c.sample.group_size)
-                gen = torch.Generator().manual_seed(_seed(c.seed, epoch, b, acc.process_index, 2))
+                gen = torch.Generator().manual_seed(derive_seed(c.seed, epoch, b, acc.process_index, 2))
                 with acc.autocast():
                     tr = sample_with_logprob(pipe, None, num_steps=self.T, eta=c.sample.eta, guidance_scale=c.sample.guidance_scale,
                                              generator=gen, prompt_embeds=self.embeds[idx], negative_embeds=self.negative,
@@ -554,7 +550,7 @@ class DDPOTrainer:
         n = len(adv)
         keep = torch.ones(n, dtype=torch.bool) if not c.train.drop_zero_adv else adv.abs() > 1e-8
         for inner in range(c.train.num_inner_epochs):
-            g = torch.Generator().manual_seed(_seed(c.seed, epoch, inner, acc.process_index, 3))
+            g = torch.Generator().manual_seed(derive_seed(c.seed, epoch, inner, acc.process_index, 3))
             order = torch.randperm(n, generator=g)
             tperm = self._train_steps(n, g)
             B = c.train.batch_size
@@ -731,7 +727,7 @@ def heldout_curve_point(self, epochs_done: int) -> dict | None:
     idx = [i for i in range(len(self.prompts)) for _ in range(per)]; sid = [k for _ in range(len(self.prompts)) for k in range(per)]
     pipe = self.pipe; pipe.unet = self._policy(); was_training = pipe.unet.training; pipe.unet.eval()
     with self._eval_weights():
-        ims = generate_eval(pipe, idx, sid, self.embeds, self.negative, num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale,
+        ims = generate_images(pipe, idx, sid, self.embeds, self.negative, num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale,
                             eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None)
     pipe.unet.train(was_training)
     a = apr_indicator(self.heldout_evaluator(), ims, idx, self.schema).numpy()
@@ -781,19 +777,6 @@ def bootstrap_ci(x, n_boot: int = 2000, seed: int = 0, alpha: float = 0.05) -> t
     means = x[rng.integers(0, len(x), (n_boot, len(x)))].mean(1)
     return float(np.quantile(means, alpha / 2)), float(np.quantile(means, 1 - alpha / 2))
 
-@torch.no_grad()
-def generate_eval(pipe, prompts_idx: Sequence[int], sample_ids: Sequence[int], embeds, negative, num_steps=20, guidance=5.0, eta=1.0,
-                  seed=88, batch_size=32, resolution=None, progress=False) -> torch.Tensor:
-    "Images for (prompt index, sample id) pairs; each image's noise depends only on (seed, prompt, sample)."
-    out = []
-    for s in tqdm(range(0, len(prompts_idx), batch_size), disable=not progress, desc='evaluate', leave=False):
-        ii, kk = prompts_idx[s:s + batch_size], sample_ids[s:s + batch_size]
-        gens = [torch.Generator().manual_seed(_seed(seed, i, k, 4)) for i, k in zip(ii, kk)]
-        tr = sample_with_logprob(pipe, None, num_steps=num_steps, eta=eta, guidance_scale=guidance, generator=gens,
-                                 prompt_embeds=embeds[list(ii)], negative_embeds=negative, height=resolution, width=resolution)
-        out.append(tr.images.cpu())
-    return torch.cat(out)
-
 def score_images(images, idx, reward_fn, evaluator, schema=None) -> dict:
     "Per-image reward, evaluator APR indicator and predictions; `apr_reward_model` too when the reward is a classifier's."
     schema = schema or isic_schema()
@@ -804,6 +787,7 @@ def score_images(images, idx, reward_fn, evaluator, schema=None) -> dict:
     out = {'reward': r.float().numpy(), 'apr': apr_indicator(evaluator, images, idx, schema, probs).numpy(), 'probs': probs.numpy()}
     if isinstance(info, dict) and 'probs' in info and any(h in schema.attributes for h in info.get('heads', ())):
         out['apr_reward_model'] = prompt_match(info['probs'], np.stack(labels), info['heads'], schema).numpy()   # not held out
+        out['diagnosis'] = grader_stats(info['probs'], info['heads'], probs, evaluator.head_names, idx, schema)
     return out
 
 def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = None, progress: bool = False) -> dict:
@@ -818,12 +802,12 @@ def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = 
     idx = [i for i in range(len(trainer.prompts)) for _ in range(per)]; sid = [k for _ in range(len(trainer.prompts)) for k in range(per)]
     pipe = trainer.pipe; pipe.unet = trainer._policy(); pipe.unet.eval()
     kw = dict(num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale, eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None, progress=progress)
-    with trainer._eval_weights(): after = generate_eval(pipe, idx, sid, trainer.embeds, trainer.negative, **kw)
+    with trainer._eval_weights(): after = generate_images(pipe, idx, sid, trainer.embeds, trainer.negative, **kw)
     if c.full_finetune:                                       # no adapter to switch off: reload the base weights
         base = trainer.base_pipe if trainer.base_pipe is not None else load_policy_pipeline(c, trainer.acc.device)
-        before = generate_eval(base, idx, sid, trainer.embeds, trainer.negative, **kw)
+        before = generate_images(base, idx, sid, trainer.embeds, trainer.negative, **kw)
     else:
-        with adapters_disabled(pipe.unet): before = generate_eval(pipe, idx, sid, *trainer.base_embeds(), **kw)
+        with adapters_disabled(pipe.unet): before = generate_images(pipe, idx, sid, *trainer.base_embeds(), **kw)
     sb, sa = score_images(before, idx, trainer.reward_fn, ev), score_images(after, idx, trainer.reward_fn, ev)
     counts = isic_train_counts()
     rep = {'n_images': len(idx), 'per_prompt': per, 'seed': c.eval.seed, 'evaluator': ev.config.get('backbone'), 'models': {}}
@@ -839,6 +823,7 @@ def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = 
     ia = np.array(idx)
     rep['subgroups'] = {int(i): {'prompt': trainer.prompts[i], 'train_count': int(counts[i]), 'apr_base': float(sb['apr'][ia == i].mean()),
                                  'apr_rl': float(sa['apr'][ia == i].mean())} for i in range(len(trainer.prompts))}
+    if 'diagnosis' in sb: rep['diagnosis'] = {'base': sb['diagnosis'], 'rl': sa['diagnosis']}
     rep['_images'] = (before, after)
     return rep
 
@@ -854,6 +839,8 @@ def report_markdown(rep: dict, hist=None, seconds=None) -> str:
     if 'apr_reward_model_diff' in rep:                        # the reward model's own view: rising while APR falls = reward hacking
         d, ci = rep['apr_reward_model_diff'], rep['apr_reward_model_diff_ci']
         lines.append(f"| APR as the reward model sees it (not held out) | {b['apr_reward_model']:.3f} | {a['apr_reward_model']:.3f} | {d:+.3f} [{ci[0]:.3f}, {ci[1]:.3f}] |")
+    if 'diagnosis' in rep:                                    # do the graders agree (rl4med-diagnose)?
+        lines += ['', f"Base: {summary_line(rep['diagnosis']['base'])}.", '', f"RL: {summary_line(rep['diagnosis']['rl'])}."]
     lines += ['', 'Rare subgroups (fewer than 20 real training images in ISIC 2019):', '', '| idx | prompt | ISIC train n | APR base | APR RL |', '|---|---|---|---|---|']
     for i, s in rep['subgroups'].items():
         if s['train_count'] < 20: lines.append(f"| {i} | {s['prompt']} | {s['train_count']} | {s['apr_base']:.2f} | {s['apr_rl']:.2f} |")

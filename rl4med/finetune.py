@@ -14,14 +14,14 @@ import torch
 import torch.nn.functional as F
 from accelerate import Accelerator
 from diffusers import DDPMScheduler, StableDiffusionPipeline
-from diffusers.training_utils import EMAModel
+from diffusers.training_utils import EMAModel, compute_snr
 from fastcore.script import call_parse
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from .core import (UserError, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device, run_cli,
                          set_seed, write_json)
-from .models import add_lora, load_pipeline, save_lora, tiny_pipeline
+from .models import add_lora, load_pipeline, load_vae, save_lora, tiny_pipeline
 from .prompts import isic_schema
 
 # %% auto #0
@@ -92,10 +92,17 @@ class FinetuneState:
 
 def _rng_state(): return {'torch': torch.get_rng_state(), 'numpy': np.random.get_state(), 'python': random.getstate()}
 
+def _denoising_loss(pred, noise, t, noise_sched, snr_gamma: float = 0.0):
+    "Mean squared error of the noise prediction; with `snr_gamma > 0`, each sample weighted by min(SNR, gamma) / SNR (Min-SNR)."
+    per = (pred.float() - noise.float()).pow(2).flatten(1).mean(1)
+    if snr_gamma <= 0: return per.mean()
+    snr = compute_snr(noise_sched, t).to(per.device)
+    return (per * snr.clamp(max=snr_gamma) / snr).mean()
+
 def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_std: torch.Tensor, prompts: Sequence[str],
                steps: int = 10000, batch_size: int = 32, lr: float = 1e-3, weight_decay: float = 1e-2, cond_dropout: float = 0.1,
                train_text_encoder: bool = False, lora_rank: int = 0, ema_decay: float = 0.999, max_grad_norm: float = 1.0,
-               warmup: int = 200, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no', progress: bool = True,
+               warmup: int = 200, snr_gamma: float = 0.0, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no', progress: bool = True,
                log_every: int = 100, save_every: int = 0, save_fn=None, state: FinetuneState | None = None, optim_state=None) -> FinetuneState:
     "Fine-tune the pipeline's UNet (and optionally its text encoder) on VAE latents with their prompts."
     if len(latent_mean) != len(prompts): raise UserError(f"{len(latent_mean)} latents but {len(prompts)} prompts")
@@ -141,7 +148,7 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
         with acc.autocast():
             with torch.set_grad_enabled(train_text_encoder): emb = te(ids[cap].to(acc.device))[0]
             pred = unet(zt, t, emb).sample
-            loss = F.mse_loss(pred.float(), noise.float())
+            loss = _denoising_loss(pred, noise, t, noise_sched, snr_gamma)
         opt.zero_grad(set_to_none=True)
         acc.backward(loss)
         if max_grad_norm: acc.clip_grad_norm_(params, max_grad_norm)
@@ -209,19 +216,22 @@ def sample_grid(pipe: StableDiffusionPipeline, path, prompts=None, steps: int = 
     return imgs
 
 def finetune(out, model=None, init: str = 'none', data: str = 'synthderm', isic_dir=None, n: int = 20000, size: int = 64,
-             frequencies: str = 'isic', data_seed: int = 0, vae_steps: int = 0, vae_lr: float = 1e-3, vae_n: int = 10000,
+             frequencies: str = 'isic', data_seed: int = 0, vae=None, vae_steps: int = 0, vae_lr: float = 1e-3, vae_n: int = 10000,
              steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0, train_text_encoder: bool = False,
-             cond_dropout: float = 0.1, ema: float = 0.999, save_every: int = 1000, seed: int = 0, device: str = 'auto',
+             cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0, save_every: int = 1000, seed: int = 0, device: str = 'auto',
              mixed_precision: str = 'no', resume: bool = False, export=None, progress: bool = True) -> StableDiffusionPipeline:
     "Fine-tune (or, with `init='tiny'`, build) a text-to-image model; the work behind `rl4med-finetune`."
     out = Path(out); t0 = time.time()
     if init not in ('none', 'tiny'): raise UserError(f"unknown --init {init!r}: use none or tiny")
     if (model is None) == (init == 'none'): raise UserError("pass either --model (a diffusers folder to fine-tune) or --init tiny")
     if mixed_precision != 'no' and resolve_device(device).type == 'cpu': raise UserError("mixed precision needs a GPU: use --mixed-precision no on the CPU")
+    if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
+    new_vae = load_vae(vae) if vae is not None else None   # a bad folder fails before the run folder exists
     make_run_dir(out.parent, out.name, resume=resume)
-    cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('out', 't0', 'cfg')}
+    cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('out', 't0', 'cfg', 'new_vae')}
     write_json(cfg, out/'config.json')
     pipe = tiny_pipeline(seed, image_size=size) if init == 'tiny' else load_pipeline(model, dtype='fp32', device='cpu')
+    if new_vae is not None: pipe.vae = new_vae
     if vae_steps > 0:
         if (out/'vae.safetensors').exists(): pipe.vae.load_state_dict(load_file(str(out/'vae.safetensors')))
         else:
@@ -247,7 +257,7 @@ def finetune(out, model=None, init: str = 'none', data: str = 'synthderm', isic_
         sample_grid(pipe, out/'samples'/f'step_{st.step:07d}.png')
         write_json(st.history, out/'history.json')
     state = train_unet(pipe, lat['mean'], lat['std'], prompts, steps, batch_size, lr, cond_dropout=cond_dropout,
-                       train_text_encoder=train_text_encoder, lora_rank=lora_rank, ema_decay=ema, seed=seed, device=device,
+                       train_text_encoder=train_text_encoder, lora_rank=lora_rank, ema_decay=ema, snr_gamma=snr_gamma, seed=seed, device=device,
                        mixed_precision=mixed_precision, progress=progress, save_every=save_every, save_fn=_save, state=state, optim_state=optim)
     pipe.to('cpu')
     if lora_rank > 0: save_lora(pipe.unet, out/'lora')
@@ -272,7 +282,8 @@ def finetune_cli(
     size: int = 64,                   # image size
     frequencies: str = 'isic',        # synthderm: subgroup frequencies ('isic': long-tailed as the real data, or 'uniform')
     data_seed: int = 0,               # synthderm: dataset seed
-    vae_steps: int = 0,               # train the VAE first for this many steps (a new tiny model needs it)
+    vae: str = None,                  # with --init tiny: reuse the VAE of this pipeline folder (e.g. rl4med/assets/tiny-sd) instead of training one
+    vae_steps: int = 0,               # train the VAE first for this many steps (a new tiny model needs it, unless --vae)
     vae_lr: float = 1e-3,             # VAE learning rate
     vae_n: int = 10000,               # synthderm images for the VAE (uniform frequencies)
     steps: int = 8000,                # UNet optimisation steps
@@ -282,6 +293,7 @@ def finetune_cli(
     train_text_encoder: bool = False, # also train the text encoder (the tiny model's is trained from scratch)
     cond_dropout: float = 0.1,        # probability of the empty caption (for classifier-free guidance)
     ema: float = 0.999,               # EMA decay of the UNet weights (0: none)
+    snr_gamma: float = 0.0,           # > 0: Min-SNR loss weighting min(SNR, gamma) / SNR (5 is the usual choice; faster convergence)
     save_every: int = 1000,           # checkpoint and sample grid every N steps
     seed: int = 0,                    # seed
     device: str = 'auto',             # auto, cpu, cuda
@@ -292,8 +304,11 @@ def finetune_cli(
 ):
     "Fine-tune a Stable-Diffusion-style text-to-image model on prompt-labelled images (or build the tiny default)."
     def _go():
-        finetune(out, model, init, data, isic_dir, n, size, frequencies, data_seed, vae_steps, vae_lr, vae_n, steps, batch_size, lr,
-                 lora_rank, train_text_encoder, cond_dropout, ema, save_every, seed, device, mixed_precision, resume, export, progress)
+        finetune(out, model=model, init=init, data=data, isic_dir=isic_dir, n=n, size=size, frequencies=frequencies,
+                 data_seed=data_seed, vae=vae, vae_steps=vae_steps, vae_lr=vae_lr, vae_n=vae_n, steps=steps, batch_size=batch_size,
+                 lr=lr, lora_rank=lora_rank, train_text_encoder=train_text_encoder, cond_dropout=cond_dropout, ema=ema,
+                 snr_gamma=snr_gamma, save_every=save_every, seed=seed, device=device, mixed_precision=mixed_precision,
+                 resume=resume, export=export, progress=progress)
         print(f"saved to {Path(out)/'pipeline'}" + (f" and {export}" if export else ''))
     return run_cli(_go)
 

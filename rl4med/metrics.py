@@ -24,19 +24,20 @@ from .classifier import MultiHeadClassifier, _read_state_dict, artifact_predicti
 from .core import UserError, asset_path, atomic_write, cli_hyphens, read_json, resolve_device, resolve_dtype, run_cli, write_json
 from .data import FolderDataset, FolderWriter, load_image, read_index
 from .ddim import encode_prompts
-from .ddpo import DDPOConfig, _seed, bootstrap_ci, generate_eval, load_policy_pipeline
-from .models import load_legacy_lora, lora_parameters, read_lora_file
+from .core import derive_seed
+from .ddim import generate_images
+from .ddpo import bootstrap_ci
+from .models import load_sampler_pipeline
 from .prompts import AttributeSchema, isic_schema
 from .rewards import default_evaluator, make_reward
 
 # %% auto #0
-__all__ = ['to_uint8_images', 'image_id', 'noise_seed', 'parse_prompts', 'sample_pairs', 'shard_chunks', 'load_sampler_pipeline',
-           'sample_images', 'mean_ci', 'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores',
-           'spurious_missing', 'disease_accuracy', 'ClassifierFeatures', 'InceptionFeatures', 'load_feature_extractor',
-           'frechet_distance', 'kernel_inception_distance', 'prdc', 'intra_prompt_diversity', 'lpips_weights',
-           'make_lpips', 'lpips_pairs', 'lpips_score', 'parse_fake_specs', 'open_image_sets', 'set_outputs',
-           'evaluate_sets', 'report_markdown', 'plot_subgroup_apr', 'plot_artifact_rates', 'plot_seed_grid',
-           'run_metrics', 'metrics_cli', 'sample_cli']
+__all__ = ['to_uint8_images', 'image_id', 'noise_seed', 'parse_prompts', 'sample_pairs', 'shard_chunks', 'sample_images',
+           'mean_ci', 'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores', 'spurious_missing',
+           'disease_accuracy', 'ClassifierFeatures', 'InceptionFeatures', 'load_feature_extractor', 'frechet_distance',
+           'kernel_inception_distance', 'prdc', 'intra_prompt_diversity', 'lpips_weights', 'make_lpips', 'lpips_pairs',
+           'lpips_score', 'parse_fake_specs', 'open_image_sets', 'set_outputs', 'evaluate_sets', 'report_markdown',
+           'plot_subgroup_apr', 'plot_artifact_rates', 'plot_seed_grid', 'run_metrics', 'metrics_cli', 'sample_cli']
 
 # %% ../nbs/10_metrics.ipynb #1038df49
 def to_uint8_images(x: torch.Tensor) -> torch.Tensor:
@@ -51,8 +52,8 @@ def image_id(prompt_idx: int, sample_id: int) -> str:
     return f"p{int(prompt_idx):03d}-s{int(sample_id):06d}"
 
 def noise_seed(seed: int, prompt_idx: int, sample_id: int) -> int:
-    "The noise seed of one image: `rl4med.ddpo.generate_eval`'s derivation, so base, RL and rl4med-train's evaluation are paired."
-    return _seed(seed, prompt_idx, sample_id, 4)
+    "The noise seed of one image: `rl4med.ddim.generate_images`'s derivation, so base, RL and rl4med-train's evaluation are paired."
+    return derive_seed(seed, prompt_idx, sample_id, 4)
 
 def parse_prompts(spec: str | Sequence[int] | None, n_prompts: int = 32) -> list[int]:
     "Prompt indices from `'all'`, `'0,5,16'`, ranges `'0-15'`, or a list; duplicates dropped, order kept."
@@ -80,52 +81,6 @@ def shard_chunks(pairs: Sequence, batch_size: int, process_index: int = 0, num_p
     if not 0 <= process_index < num_processes: raise ValueError(f"process index {process_index} outside 0..{num_processes - 1}")
     chunks = [list(pairs[i:i + batch_size]) for i in range(0, len(pairs), batch_size)]
     return chunks[process_index::num_processes]
-
-# %% ../nbs/10_metrics.ipynb #ede21233
-def _lora_source(adapter) -> tuple[Path, dict | None]:
-    "The adapter folder or file, and the run config when `adapter` is an rl4med-train run folder."
-    a = asset_path('ddpo-default') if str(adapter) == 'default' else Path(adapter).expanduser()
-    if not a.exists(): raise UserError(f"adapter {a} does not exist: pass an rl4med-train run folder, a LoRA folder or a .safetensors file")
-    if a.is_dir() and (a/'config.json').is_file() and not (a/'pytorch_lora_weights.safetensors').exists():
-        cfg = read_json(a/'config.json')
-        if cfg.get('full_finetune'): raise UserError(f"run {a} fine-tuned the whole UNet, so it has no adapter to load")
-        if not (a/'lora').is_dir(): raise UserError(f"run {a} has no lora/ folder: it has not finished (resume it with rl4med-train --resume auto)")
-        return a/'lora', cfg
-    return a, None
-
-def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None = None, device: str = 'auto',
-                          dtype: str = 'fp32', unet_weights: str | None = None) -> tuple[object, dict]:
-    "The pipeline to sample from, base or base + adapter, and a dict saying what was loaded (model, adapter, scale, resolution)."
-    dev = resolve_device(device); dt = resolve_dtype(dtype, dev)
-    src, run_cfg = _lora_source(adapter) if adapter is not None else (None, None)
-    info = {'model': model or 'default', 'adapter': None, 'lora_scale': None, 'unet_weights': unet_weights, 'resolution': 0}
-    if run_cfg is not None:
-        run_model = run_cfg.get('model', 'default')
-        if model is None: info['model'] = run_model
-        elif model != run_model: warnings.warn(f"--model {model} differs from the model the adapter was trained on ({run_model})")
-        if unet_weights is None: info['unet_weights'] = run_cfg.get('unet_weights')
-        info['resolution'] = int(run_cfg.get('resolution') or 0)
-    c = DDPOConfig()
-    c.model, c.unet_weights = info['model'], info['unet_weights']
-    c.mixed_precision = {torch.float32: 'no', torch.float16: 'fp16', torch.bfloat16: 'bf16'}[dt]
-    if c.model != 'default' and not Path(c.model).expanduser().exists(): raise UserError(f"model folder {c.model} does not exist")
-    pipe = load_policy_pipeline(c, dev)
-    if src is not None:
-        sd = read_lora_file(src)
-        if any('.processor.' in k for k in sd): load_legacy_lora(pipe.unet, src)
-        else:
-            folder, name = (src, None) if src.is_dir() else (src.parent, src.name)
-            try: pipe.load_lora_weights(str(folder), weight_name=name, adapter_name='rl4med')
-            except (ValueError, KeyError, RuntimeError) as e: raise UserError(f"cannot load the adapter {src}: {str(e).splitlines()[0][:200]}") from None
-            if not lora_parameters(pipe.unet): raise UserError(f"{src} holds no LoRA weights for the UNet")
-            scale = 1.0
-            if run_cfg is not None and run_cfg.get('lora_rank'): scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
-            if scale != 1.0: pipe.set_adapters(['rl4med'], adapter_weights=[scale])
-            info['lora_scale'] = scale
-        pipe.unet.to(dev, dt); pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
-        pipe.unet.eval(); pipe.text_encoder.eval()
-        info['adapter'] = 'default' if str(adapter) == 'default' else str(Path(adapter).expanduser().resolve())
-    return pipe, info
 
 # %% ../nbs/10_metrics.ipynb #8aafd196
 _IMAGE_SETTINGS = ('model', 'adapter', 'unet_weights', 'seed', 'num_steps', 'guidance', 'eta', 'resolution', 'dtype')
@@ -185,7 +140,7 @@ def sample_images(out: str | Path, model: str | None = None, adapter: str | Path
         for chunk in chunks:
             if all(image_id(*q) in w for q in chunk): continue
             ii, kk = [q[0] for q in chunk], [q[1] for q in chunk]
-            imgs = generate_eval(pipe, ii, kk, embeds, negative, num_steps=num_steps, guidance=guidance, eta=eta, seed=seed,
+            imgs = generate_images(pipe, ii, kk, embeds, negative, num_steps=num_steps, guidance=guidance, eta=eta, seed=seed,
                                  batch_size=len(chunk), resolution=res or None)
             labels = [schema.labels_of(i) for i in ii]
             r, rinfo = (reward_fn(imgs, [prompts_all[i] for i in ii], [{'labels': l} for l in labels]) if reward_fn is not None else (None, {}))

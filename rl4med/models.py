@@ -20,14 +20,14 @@ from safetensors.torch import load_file, save_file
 from tokenizers import pre_tokenizers
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-from .core import UserError, asset_path, atomic_dir, resolve_device, resolve_dtype
+from .core import UserError, asset_path, atomic_dir, read_json, resolve_device, resolve_dtype
 from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
 __all__ = ['SD15_SCHEDULER', 'TINY', 'LORA_TARGETS', 'TEXT_LORA_TARGETS', 'sd15_ddim', 'build_tokenizer', 'tiny_pipeline',
-           'load_pipeline', 'load_unet_weights', 'default_pipeline', 'add_lora', 'lora_parameters',
+           'load_pipeline', 'load_unet_weights', 'default_pipeline', 'load_vae', 'add_lora', 'lora_parameters',
            'add_text_encoder_lora', 'adapters_disabled', 'save_lora', 'convert_legacy_lora', 'read_lora_file',
-           'load_legacy_lora']
+           'load_legacy_lora', 'lora_source', 'load_sampler_pipeline']
 
 # %% ../nbs/04_models.ipynb #f2df0684
 SD15_SCHEDULER = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
@@ -55,7 +55,7 @@ def build_tokenizer(texts: Iterable[str], model_max_length: int = 32) -> CLIPTok
 
 # %% ../nbs/04_models.ipynb #a65690eb
 TINY = {
-    'default': dict(text_dim=64, text_layers=2, unet_channels=(32, 64, 64), vae_channels=(16, 32, 32), max_length=32),
+    'default': dict(text_dim=64, text_layers=2, unet_channels=(48, 96, 96), vae_channels=(16, 32, 32), max_length=32),
     'test': dict(text_dim=32, text_layers=1, unet_channels=(16, 32), vae_channels=(8, 16), max_length=24),
 }
 
@@ -129,6 +129,19 @@ def default_pipeline(device: str | torch.device = 'cpu', dtype: str | torch.dtyp
     p = asset_path('tiny-sd')
     if not (p/'model_index.json').exists(): raise UserError(f"the shipped tiny model is missing from {p}: reinstall rl4med")
     return load_pipeline(p, dtype=dtype, device=device)
+
+# %% ../nbs/04_models.ipynb #3e8e973e
+def load_vae(path) -> AutoencoderKL:
+    "The `AutoencoderKL` (weights and scaling factor) of a diffusers pipeline folder, or of a VAE folder itself."
+    p = Path(path).expanduser()
+    folder = p/'vae' if (p/'vae'/'config.json').is_file() else p
+    if not (folder/'config.json').is_file(): raise UserError(f"{p} holds no VAE: expected {p/'vae'/'config.json'} (a diffusers pipeline folder)")
+    try: vae = AutoencoderKL.from_pretrained(folder, use_safetensors=True)
+    except (OSError, ValueError, EnvironmentError) as e:
+        raise UserError(f"cannot load a VAE from {folder} (safetensors weights only): {str(e).splitlines()[0]}") from None
+    vae.requires_grad_(False)
+    return vae.eval()
+
 
 # %% ../nbs/04_models.ipynb #abc5b4a3
 LORA_TARGETS = ('to_q', 'to_k', 'to_v', 'to_out.0')
@@ -233,3 +246,50 @@ def load_legacy_lora(unet: UNet2DConditionModel, path: str | Path) -> list[nn.Pa
     if shapes: raise UserError(f"{path} does not fit this UNet: shape mismatch at {shapes[0]}")
     for p in params: p.data = p.data.float()
     return params
+
+# %% ../nbs/04_models.ipynb #e7135591
+def lora_source(adapter) -> tuple[Path, dict | None]:
+    "The adapter folder or file, and the run config when `adapter` is an rl4med-train run folder."
+    a = asset_path('ddpo-default') if str(adapter) == 'default' else Path(adapter).expanduser()
+    if not a.exists(): raise UserError(f"adapter {a} does not exist: pass an rl4med-train run folder, a LoRA folder or a .safetensors file")
+    if a.is_dir() and (a/'config.json').is_file() and not (a/'pytorch_lora_weights.safetensors').exists():
+        cfg = read_json(a/'config.json')
+        if cfg.get('full_finetune'): raise UserError(f"run {a} fine-tuned the whole UNet, so it has no adapter to load")
+        if not (a/'lora').is_dir(): raise UserError(f"run {a} has no lora/ folder: it has not finished (resume it with rl4med-train --resume auto)")
+        return a/'lora', cfg
+    return a, None
+
+def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None = None, device: str = 'auto',
+                          dtype: str = 'fp32', unet_weights: str | None = None) -> tuple[object, dict]:
+    "The pipeline to sample from, base or base + adapter, and a dict saying what was loaded (model, adapter, scale, resolution)."
+    dev = resolve_device(device); dt = resolve_dtype(dtype, dev)
+    src, run_cfg = lora_source(adapter) if adapter is not None else (None, None)
+    info = {'model': model or 'default', 'adapter': None, 'lora_scale': None, 'unet_weights': unet_weights, 'resolution': 0}
+    if run_cfg is not None:
+        run_model = run_cfg.get('model', 'default')
+        if model is None: info['model'] = run_model
+        elif model != run_model: warnings.warn(f"--model {model} differs from the model the adapter was trained on ({run_model})")
+        if unet_weights is None: info['unet_weights'] = run_cfg.get('unet_weights')
+        info['resolution'] = int(run_cfg.get('resolution') or 0)
+    if info['model'] == 'default':
+        if info['unet_weights']: raise UserError("--unet-weights overrides the UNet of a --model folder, not of the shipped default")
+        pipe = default_pipeline(device=dev, dtype=dt)
+    else:
+        if not Path(info['model']).expanduser().exists(): raise UserError(f"model folder {info['model']} does not exist")
+        pipe = load_pipeline(info['model'], unet_weights=info['unet_weights'], dtype=dt, device=dev)
+    if src is not None:
+        sd = read_lora_file(src)
+        if any('.processor.' in k for k in sd): load_legacy_lora(pipe.unet, src)
+        else:
+            folder, name = (src, None) if src.is_dir() else (src.parent, src.name)
+            try: pipe.load_lora_weights(str(folder), weight_name=name, adapter_name='rl4med')
+            except (ValueError, KeyError, RuntimeError) as e: raise UserError(f"cannot load the adapter {src}: {str(e).splitlines()[0][:200]}") from None
+            if not lora_parameters(pipe.unet): raise UserError(f"{src} holds no LoRA weights for the UNet")
+            scale = 1.0
+            if run_cfg is not None and run_cfg.get('lora_rank'): scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
+            if scale != 1.0: pipe.set_adapters(['rl4med'], adapter_weights=[scale])
+            info['lora_scale'] = scale
+        pipe.unet.to(dev, dt); pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
+        pipe.unet.eval(); pipe.text_encoder.eval()
+        info['adapter'] = 'default' if str(adapter) == 'default' else str(Path(adapter).expanduser().resolve())
+    return pipe, info

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from .classifier import prompt_match
 from .core import UserError, read_json, resolve_device
 from .ddim import decode_latents, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob
-from .ddpo import _seed, generate_eval
+from .core import derive_seed
+from .ddim import generate_images
 from .models import adapters_disabled, lora_parameters
 from .prompts import AttributeSchema, isic_schema, isic_train_counts
 
@@ -70,7 +71,7 @@ def viz_models(pipe, evaluator, schema: AttributeSchema | None = None, info: dic
 def load_models(model: str | None = None, adapter: str | Path | None = 'default', evaluator: str = 'default', device: str = 'cpu') -> VizModels:
     "The shipped tiny model with its DDPO adapter and the shipped evaluator by default; `model`/`adapter` as in `rl4med-sample`."
     from rl4med.classifier import load_classifier
-    from rl4med.metrics import load_sampler_pipeline
+    from rl4med.models import load_sampler_pipeline
     from rl4med.rewards import default_evaluator
     dev = resolve_device(device)
     ev = default_evaluator(dev) if evaluator in (None, 'default') else load_classifier(evaluator, dev)
@@ -98,9 +99,9 @@ def compare_samples(models: VizModels, prompt_idx: int, sample_ids: Sequence[int
     if not ids: raise UserError("sample_ids is empty: give at least one sample id")
     kw = dict(num_steps=num_steps, guidance=guidance, eta=eta, seed=seed)
     idx = [int(prompt_idx)] * len(ids)
-    rl = generate_eval(models.pipe, idx, ids, models.embeds, models.negative, **kw)
+    rl = generate_images(models.pipe, idx, ids, models.embeds, models.negative, **kw)
     if models.has_adapter:
-        with adapters_disabled(models.pipe.unet, models.pipe.text_encoder): base = generate_eval(models.pipe, idx, ids, *models.base(), **kw)
+        with adapters_disabled(models.pipe.unet, models.pipe.text_encoder): base = generate_images(models.pipe, idx, ids, *models.base(), **kw)
     else: base = rl
     probs = models.evaluator.probs(torch.cat([base, rl])).float().cpu()
     heads, names = models.heads, list(models.evaluator.head_names)
@@ -220,7 +221,7 @@ def predicted_x0(scheduler, x_t: torch.Tensor, timesteps, model_output: torch.Te
 @torch.no_grad()
 def trajectory(models: VizModels, prompt_idx: int, sample_id: int = 0, num_steps: int = 20, guidance: float = 5.0, eta: float = 1.0,
                seed: int = 88, adapter: bool = True) -> dict:
-    "One denoising chain (same noise as `generate_eval`): latents x_t, predicted x0 at every step, both decoded."
+    "One denoising chain (same noise as `generate_images`): latents x_t, predicted x0 at every step, both decoded."
     s, pipe = models.schema, models.pipe
     if not 0 <= int(prompt_idx) < s.n_prompts: raise UserError(f"prompt index must be in 0..{s.n_prompts - 1}, got {prompt_idx}")
     if num_steps < 1: raise UserError(f"num_steps must be at least 1, got {num_steps}")
@@ -228,7 +229,7 @@ def trajectory(models: VizModels, prompt_idx: int, sample_id: int = 0, num_steps
         if not adapter and models.has_adapter: stack.enter_context(adapters_disabled(pipe.unet))
         embeds, negative = models.base() if not adapter else (models.embeds, models.negative)
         emb = embeds[[int(prompt_idx)]]
-        gen = [torch.Generator().manual_seed(_seed(seed, int(prompt_idx), int(sample_id), 4))]
+        gen = [torch.Generator().manual_seed(derive_seed(seed, int(prompt_idx), int(sample_id), 4))]
         tr = sample_with_logprob(pipe, None, num_steps=num_steps, eta=eta, guidance_scale=guidance, generator=gen,
                                  prompt_embeds=emb, negative_embeds=negative)
         lat, ts = tr.latents[0], tr.timesteps[0]                        # (T+1, C, h, w), (T,)
