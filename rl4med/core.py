@@ -14,8 +14,8 @@ import torch
 
 # %% auto #0
 __all__ = ['UserError', 'run_cli', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed', 'derive_seed', 'resolve_device',
-           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'atomic_dir', 'make_run_dir', 'asset_path',
-           'Registry']
+           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'render_figures', 'atomic_dir', 'make_run_dir',
+           'asset_path', 'Registry']
 
 # %% ../nbs/00_core.ipynb #c2b613d5
 class UserError(ValueError):
@@ -139,6 +139,35 @@ def read_json(path: str | Path) -> Any:
     path = Path(path)
     try: return json.loads(path.read_text(encoding='utf-8'))
     except json.JSONDecodeError as e: raise UserError(f"{path} is not valid JSON ({e}): delete or repair it") from None
+
+# %% ../nbs/00_core.ipynb #2f8a03d5
+import re as _re
+_FIG = _re.compile(r'<!--fig (\S+\.json) (\S+) (\S+?)-->(.*?)<!--/fig-->', _re.S)
+
+def _lookup(obj, key: str):
+    for part in key.split('.'):
+        obj = obj[int(part)] if isinstance(obj, list) else obj[part]
+    return obj
+
+def render_figures(text: str, root: str | Path = '.') -> str:
+    "`text` with every `<!--fig PATH KEY FORMAT-->...<!--/fig-->` value filled from its JSON source."
+    cache = {}
+    def fill(m):
+        path, key, fmt = m.group(1), m.group(2), m.group(3)
+        if path not in cache:
+            f = Path(root)/path
+            if not f.is_file(): raise UserError(f"figure source {f} does not exist (marker {m.group(0)[:80]})")
+            cache[path] = read_json(f)
+        try:
+            v = _lookup(cache[path], key)
+            if fmt.startswith('ci'):
+                lo, hi = _lookup(cache[path], key + '_ci')
+                s = f"{v:{fmt[2:]}} [{lo:{fmt[2:].lstrip('+')}}, {hi:{fmt[2:].lstrip('+')}}]"
+            else: s = format(v, fmt)
+        except (KeyError, IndexError, ValueError, TypeError) as e:
+            raise UserError(f"figure {key} of {path} cannot be rendered with {fmt!r}: {e!r}") from None
+        return f'<!--fig {path} {key} {fmt}-->{s}<!--/fig-->'
+    return _FIG.sub(fill, text)
 
 # %% ../nbs/00_core.ipynb #f994df95
 @contextlib.contextmanager

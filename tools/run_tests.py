@@ -6,7 +6,7 @@ and the widgets work in a real browser.
     python tools/run_tests.py nbs/01_prompts.ipynb --flags slow
     python tools/run_tests.py --browser       # the browser test alone (or: python tools/run_tests.py tests/browser_test.py)
     python tools/run_tests.py --no-browser    # everything but the browser test (counted as skipped)
-    python tools/run_tests.py --fix           # also leave nbdev_clean / nbdev_export changes in place
+    python tools/run_tests.py --fix           # also leave nbdev_clean / nbdev_export changes in place, and fill figures from results
 
 It prints one line per notebook with its time and closes with `N passed, N failed, N skipped` (N counts
 notebooks and the browser test); it exits non-zero on any failure. `nbdev_test` alone prints no counts and
@@ -121,6 +121,30 @@ def readme_text() -> str:
     return '\n\n'.join(parts) + '\n'
 
 
+def check_figures(fix: bool) -> list[Path]:
+    """Files with a `<!--fig PATH KEY FORMAT-->value<!--/fig-->` figure that differs from its JSON source
+    (markdown cells of the notebooks, the shipped assets' README files); `fix` rewrites them."""
+    import json
+    from rl4med.core import render_figures
+    stale = []
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        d = json.loads(nb.read_text(encoding='utf-8')); changed = False
+        for c in d['cells']:
+            src = ''.join(c['source'])
+            if c['cell_type'] != 'markdown' or '<!--fig ' not in src: continue
+            new = render_figures(src, ROOT)
+            if new != src: changed = True; c['source'] = new.splitlines(keepends=True)
+        if changed:
+            stale.append(nb)
+            if fix: nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+    for md in sorted((ROOT/'rl4med'/'assets').glob('*/README.md')):
+        src = md.read_text(encoding='utf-8'); new = render_figures(src, ROOT)
+        if new != src:
+            stale.append(md)
+            if fix: md.write_text(new, encoding='utf-8')
+    return stale
+
+
 def check_readme(fix: bool) -> bool:
     "True when README.md matches nbs/index.ipynb."
     want, path = readme_text(), ROOT/'README.md'
@@ -206,6 +230,9 @@ def main(argv=None):
         for nb, files in by_nb.items():
             rel = ', '.join(str(f.relative_to(ROOT)) for f in files)
             failed[nb] = f"nbdev_export would change {rel}: run nbdev_export and commit" + (' (done by --fix)' if args.fix else '')
+        for p in check_figures(args.fix):
+            failed[p.name if p.suffix == '.ipynb' else str(p.relative_to(ROOT))] = (
+                'a figure differs from its JSON source: run python tools/run_tests.py --fix' + (' (done)' if args.fix else ''))
         if not check_readme(args.fix):
             failed['index.ipynb'] = 'README.md is out of step with nbs/index.ipynb: run python tools/run_tests.py --fix' + (' (done)' if args.fix else '')
         for line in check_names():
