@@ -60,7 +60,7 @@ class MultiHeadClassifier(nn.Module):
         else:
             try: self.backbone = timm.create_model(backbone, pretrained=False, num_classes=0)
             except RuntimeError as e: raise UserError(f"unknown backbone {backbone!r} ({e}); see timm.list_models()") from None
-            nf = self.backbone.num_features
+            nf = getattr(self.backbone, 'head_hidden_size', None) or self.backbone.num_features   # a pre-logits head widens the output
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(nf, len(head_names)))
         self.head_names, self.image_size = head_names, int(image_size)
         self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1), persistent=False)

@@ -850,6 +850,7 @@ def write_report(trainer: DDPOTrainer, rep: dict, seconds: float | None = None):
     "report.json, report.md and a grid of the same seeds (base top, RL bottom) in the run folder."
     from rl4med.finetune import save_grid
     before, after = rep.pop('_images')
+    if seconds is not None: rep['seconds'] = round(float(seconds), 1)
     write_json(rep, trainer.run_dir/'report.json')
     with atomic_write(trainer.run_dir/'report.md') as fh: fh.write(report_markdown(rep, seconds=seconds))
     k = rep['per_prompt']; pick = list(range(0, len(before), k))[:16]
