@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from .core import (UserError, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device, run_cli,
                          set_seed, write_json)
-from .models import add_lora, load_pipeline, load_vae, save_lora, tiny_pipeline
+from .models import TINY, add_lora, load_pipeline, load_vae, save_lora, tiny_pipeline
 from .prompts import isic_schema
 
 # %% auto #0
@@ -215,7 +215,7 @@ def sample_grid(pipe: StableDiffusionPipeline, path, prompts=None, steps: int = 
     save_grid(imgs, path)
     return imgs
 
-def finetune(out, model=None, init: str = 'none', data: str = 'synthderm', isic_dir=None, n: int = 20000, size: int = 64,
+def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', data: str = 'synthderm', isic_dir=None, n: int = 20000, size: int = 64,
              frequencies: str = 'isic', data_seed: int = 0, vae=None, vae_steps: int = 0, vae_lr: float = 1e-3, vae_n: int = 10000,
              steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0, train_text_encoder: bool = False,
              cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0, save_every: int = 1000, seed: int = 0, device: str = 'auto',
@@ -223,6 +223,7 @@ def finetune(out, model=None, init: str = 'none', data: str = 'synthderm', isic_
     "Fine-tune (or, with `init='tiny'`, build) a text-to-image model; the work behind `rl4med-finetune`."
     out = Path(out); t0 = time.time()
     if init not in ('none', 'tiny'): raise UserError(f"unknown --init {init!r}: use none or tiny")
+    if tiny_size not in TINY: raise UserError(f"unknown --tiny-size {tiny_size!r}: use one of {', '.join(TINY)}")
     if (model is None) == (init == 'none'): raise UserError("pass either --model (a diffusers folder to fine-tune) or --init tiny")
     if mixed_precision != 'no' and resolve_device(device).type == 'cpu': raise UserError("mixed precision needs a GPU: use --mixed-precision no on the CPU")
     if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
@@ -230,7 +231,7 @@ def finetune(out, model=None, init: str = 'none', data: str = 'synthderm', isic_
     make_run_dir(out.parent, out.name, resume=resume)
     cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('out', 't0', 'cfg', 'new_vae')}
     write_json(cfg, out/'config.json')
-    pipe = tiny_pipeline(seed, image_size=size) if init == 'tiny' else load_pipeline(model, dtype='fp32', device='cpu')
+    pipe = tiny_pipeline(seed, size=tiny_size, image_size=size) if init == 'tiny' else load_pipeline(model, dtype='fp32', device='cpu')
     if new_vae is not None: pipe.vae = new_vae
     if vae_steps > 0:
         if (out/'vae.safetensors').exists(): pipe.vae.load_state_dict(load_file(str(out/'vae.safetensors')))
@@ -276,6 +277,7 @@ def finetune_cli(
     out: str = 'runs/finetune',       # run folder: checkpoints/, samples/, pipeline/ (the result, diffusers format), config.json
     model: str = None,                # base pipeline to fine-tune: a local diffusers folder (e.g. SD-1.5)
     init: str = 'none',               # 'tiny': start from a new, randomly initialised tiny SD-shaped model instead of --model
+    tiny_size: str = 'default',       # with --init tiny: default (the shipped layout), wide (1.5x UNet channels) or test
     data: str = 'synthderm',          # training images: 'synthderm', a per-prompt folder, or an ISIC split CSV (needs --isic_dir)
     isic_dir: str = None,             # folder of the ISIC images named in a split CSV
     n: int = 20000,                   # synthderm: training images
@@ -304,7 +306,7 @@ def finetune_cli(
 ):
     "Fine-tune a Stable-Diffusion-style text-to-image model on prompt-labelled images (or build the tiny default)."
     def _go():
-        finetune(out, model=model, init=init, data=data, isic_dir=isic_dir, n=n, size=size, frequencies=frequencies,
+        finetune(out, model=model, init=init, tiny_size=tiny_size, data=data, isic_dir=isic_dir, n=n, size=size, frequencies=frequencies,
                  data_seed=data_seed, vae=vae, vae_steps=vae_steps, vae_lr=vae_lr, vae_n=vae_n, steps=steps, batch_size=batch_size,
                  lr=lr, lora_rank=lora_rank, train_text_encoder=train_text_encoder, cond_dropout=cond_dropout, ema=ema,
                  snr_gamma=snr_gamma, save_every=save_every, seed=seed, device=device, mixed_precision=mixed_precision,

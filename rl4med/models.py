@@ -55,7 +55,8 @@ def build_tokenizer(texts: Iterable[str], model_max_length: int = 32) -> CLIPTok
 
 # %% ../nbs/04_models.ipynb #a65690eb
 TINY = {
-    'default': dict(text_dim=64, text_layers=2, unet_channels=(48, 96, 96), vae_channels=(16, 32, 32), max_length=32),
+    'default': dict(text_dim=64, text_layers=2, unet_channels=(32, 64, 64), vae_channels=(16, 32, 32), max_length=32),
+    'wide': dict(text_dim=64, text_layers=2, unet_channels=(48, 96, 96), vae_channels=(16, 32, 32), max_length=32),
     'test': dict(text_dim=32, text_layers=1, unet_channels=(16, 32), vae_channels=(8, 16), max_length=24),
 }
 

@@ -123,7 +123,7 @@ def readme_text() -> str:
 
 def check_figures(fix: bool) -> list[Path]:
     """Files with a `<!--fig PATH KEY FORMAT-->value<!--/fig-->` figure that differs from its JSON source
-    (markdown cells of the notebooks, the shipped assets' README files); `fix` rewrites them."""
+    (markdown cells of the notebooks, the shipped assets' README files, results/*.md); `fix` rewrites them."""
     import json
     from rl4med.core import render_figures
     stale = []
@@ -137,7 +137,7 @@ def check_figures(fix: bool) -> list[Path]:
         if changed:
             stale.append(nb)
             if fix: nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
-    for md in sorted((ROOT/'rl4med'/'assets').glob('*/README.md')):
+    for md in sorted((ROOT/'rl4med'/'assets').glob('*/README.md')) + sorted((ROOT/'results').glob('*.md')):
         src = md.read_text(encoding='utf-8'); new = render_figures(src, ROOT)
         if new != src:
             stale.append(md)
