@@ -22,7 +22,7 @@ from .data import FolderDataset
 from .metrics import exact_match, mean_ci, parse_prompts, sample_images
 from .models import load_sampler_pipeline, lora_source
 from .prompts import isic_schema, isic_train_counts
-from .rewards import default_evaluator
+from .rewards import default_evaluator, resolve_classifier
 from .synthderm import SynthDerm, subgroup_weights
 
 # %% auto #0
@@ -304,7 +304,7 @@ def run_augment(out: str | Path = 'runs/augment', real: str = 'synthderm', test:
     dev = resolve_device(device)
     out = Path(out)
     if out.exists() and not out.is_dir(): raise UserError(f"--out {out} exists and is not a folder")
-    ev = default_evaluator(dev) if evaluator == 'default' else load_classifier(evaluator, dev)
+    ev = resolve_classifier(evaluator, default_evaluator, dev)
     # -- rare subgroups
     if real == 'synthderm': counts = {s: np.bincount(SynthDerm(n_real, seed=s).indices, minlength=S.n_prompts) for s in seed_list}
     else:

@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #56be5b11
 from __future__ import annotations
 
-import contextlib, importlib.resources, json, os, random, shutil, sys, tempfile, time
+import contextlib, importlib.resources, json, os, random, re, shutil, sys, tempfile, time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -141,8 +141,7 @@ def read_json(path: str | Path) -> Any:
     except json.JSONDecodeError as e: raise UserError(f"{path} is not valid JSON ({e}): delete or repair it") from None
 
 # %% ../nbs/00_core.ipynb #2f8a03d5
-import re as _re
-_FIG = _re.compile(r'<!--fig (\S+\.json) (\S+) (\S+?)-->(.*?)<!--/fig-->', _re.S)
+_FIG = re.compile(r'<!--fig (\S+\.json) (\S+) (\S+?)-->(.*?)<!--/fig-->', re.S)
 
 def _lookup(obj, key: str):
     for part in key.split('.'):
@@ -160,9 +159,10 @@ def render_figures(text: str, root: str | Path = '.') -> str:
             cache[path] = read_json(f)
         try:
             v = _lookup(cache[path], key)
-            if fmt.startswith('ci'):
+            if fmt.startswith('ci'):                          # the value, then its interval without the sign
                 lo, hi = _lookup(cache[path], key + '_ci')
-                s = f"{v:{fmt[2:]}} [{lo:{fmt[2:].lstrip('+')}}, {hi:{fmt[2:].lstrip('+')}}]"
+                bare = fmt[2:].lstrip('+')
+                s = f"{v:{fmt[2:]}} [{lo:{bare}}, {hi:{bare}}]"
             else: s = format(v, fmt)
         except (KeyError, IndexError, ValueError, TypeError) as e:
             raise UserError(f"figure {key} of {path} cannot be rendered with {fmt!r}: {e!r}") from None

@@ -17,7 +17,7 @@ from .core import UserError, derive_seed
 
 # %% auto #0
 __all__ = ['ddim_mean_std', 'ddim_step_with_logprob', 'ddim_kl', 'Trajectories', 'tokenize_prompts', 'encode_prompts',
-           'decode_latents', 'guided_eps', 'sample_with_logprob', 'generate_images']
+           'decode_latents', 'guided_eps', 'sample_with_logprob', 'noise_seed', 'prompt_grid', 'generate_images']
 
 # %% ../nbs/05_ddim.ipynb #f52fc65f
 def _gather(v: torch.Tensor, idx: torch.Tensor, ndim: int) -> torch.Tensor:
@@ -162,6 +162,15 @@ def sample_with_logprob(pipe: StableDiffusionPipeline, prompts: Sequence[str], n
     return Trajectories(images, torch.stack(traj, 1), torch.stack(lps, 1), ts, emb, neg)
 
 # %% ../nbs/05_ddim.ipynb #d1baa08c
+def noise_seed(seed: int, prompt_idx: int, sample_id: int) -> int:
+    "The seed of the starting noise of sample `sample_id` of prompt `prompt_idx`, in every evaluation of the package."
+    return derive_seed(seed, prompt_idx, sample_id, 4)
+
+def prompt_grid(prompts: Sequence[int], per_prompt: int) -> tuple[list[int], list[int]]:
+    "(prompt index, sample id) lists for `per_prompt` samples of each prompt, prompt by prompt."
+    prompts = [int(i) for i in prompts]
+    return [i for i in prompts for _ in range(per_prompt)], [k for _ in prompts for k in range(per_prompt)]
+
 @torch.no_grad()
 def generate_images(pipe, prompts_idx: Sequence[int], sample_ids: Sequence[int], embeds, negative, num_steps=20, guidance=5.0,
                     eta=1.0, seed=88, batch_size=32, resolution=None, progress=False) -> torch.Tensor:
@@ -169,7 +178,7 @@ def generate_images(pipe, prompts_idx: Sequence[int], sample_ids: Sequence[int],
     out = []
     for s in tqdm(range(0, len(prompts_idx), batch_size), disable=not progress, desc='generate', leave=False):
         ii, kk = prompts_idx[s:s + batch_size], sample_ids[s:s + batch_size]
-        gens = [torch.Generator().manual_seed(derive_seed(seed, i, k, 4)) for i, k in zip(ii, kk)]
+        gens = [torch.Generator().manual_seed(noise_seed(seed, i, k)) for i, k in zip(ii, kk)]
         tr = sample_with_logprob(pipe, None, num_steps=num_steps, eta=eta, guidance_scale=guidance, generator=gens,
                                  prompt_embeds=embeds[list(ii)], negative_embeds=negative, height=resolution, width=resolution)
         out.append(tr.images.cpu())

@@ -18,15 +18,15 @@ from fastcore.script import call_parse
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device,
-                         resolve_dtype, run_cli, set_seed, write_json, derive_seed)
+from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens, derive_seed, make_run_dir, read_json,
+                         resolve_device, resolve_dtype, run_cli, set_seed, write_json)
 from .ddim import (decode_latents, ddim_kl, ddim_step_with_logprob, encode_prompts, generate_images, guided_eps,
-                         sample_with_logprob, tokenize_prompts)
+                         prompt_grid, sample_with_logprob, tokenize_prompts)
 from .models import add_lora, add_text_encoder_lora, adapters_disabled, default_pipeline, load_pipeline, lora_parameters, save_lora
 from .prompts import isic_schema, make_sampler
 from .classifier import prompt_match
 from .diagnose import grader_stats, summary_line
-from .rewards import AsyncReward, make_reward, rewards
+from .rewards import AsyncReward, default_evaluator, make_reward, resolve_classifier, rewards
 
 # %% auto #0
 __all__ = ['EFFICIENT', 'PRESETS', 'PerPromptStatTracker', 'group_advantages', 'ppo_loss', 'SampleConfig', 'TrainConfig',
@@ -486,9 +486,7 @@ class DDPOTrainer:
     def heldout_evaluator(self):
         "The held-out evaluator (the one given, the config's, or the shipped one), loaded once."
         if self._monitor_model is None:
-            from rl4med.classifier import load_classifier
-            from rl4med.rewards import default_evaluator
-            ev = self.evaluator or (default_evaluator() if self.c.eval.evaluator == 'default' else load_classifier(self.c.eval.evaluator))
+            ev = self.evaluator or resolve_classifier(self.c.eval.evaluator, default_evaluator)
             self._monitor_model = ev.to(self.acc.device).eval()
         return self._monitor_model
 
@@ -724,7 +722,7 @@ def heldout_curve_point(self, epochs_done: int) -> dict | None:
     c = self.c
     if not self.acc.is_main_process: return None
     per = max(1, math.ceil(c.eval.curve_images / len(self.prompts)))
-    idx = [i for i in range(len(self.prompts)) for _ in range(per)]; sid = [k for _ in range(len(self.prompts)) for k in range(per)]
+    idx, sid = prompt_grid(range(len(self.prompts)), per)
     pipe = self.pipe; pipe.unet = self._policy(); was_training = pipe.unet.training; pipe.unet.eval()
     with self._eval_weights():
         ims = generate_images(pipe, idx, sid, self.embeds, self.negative, num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale,
@@ -792,14 +790,12 @@ def score_images(images, idx, reward_fn, evaluator, schema=None) -> dict:
 
 def compare_models(trainer: DDPOTrainer, evaluator=None, n_images: int | None = None, progress: bool = False) -> dict:
     "Base (adapter off) vs trained policy on the same seeds: reward, APR, paired differences with 95% CIs, per-subgroup APR."
-    from rl4med.classifier import load_classifier
     from rl4med.prompts import isic_train_counts
-    from rl4med.rewards import default_evaluator
     c = trainer.c
-    ev = evaluator or trainer.evaluator or (default_evaluator() if c.eval.evaluator == 'default' else load_classifier(c.eval.evaluator))
+    ev = evaluator or trainer.evaluator or resolve_classifier(c.eval.evaluator, default_evaluator)
     n = n_images or c.eval.images
     per = max(1, math.ceil(n / len(trainer.prompts)))
-    idx = [i for i in range(len(trainer.prompts)) for _ in range(per)]; sid = [k for _ in range(len(trainer.prompts)) for k in range(per)]
+    idx, sid = prompt_grid(range(len(trainer.prompts)), per)
     pipe = trainer.pipe; pipe.unet = trainer._policy(); pipe.unet.eval()
     kw = dict(num_steps=c.eval.num_steps, guidance=c.sample.guidance_scale, eta=c.sample.eta, seed=c.eval.seed, resolution=c.resolution or None, progress=progress)
     with trainer._eval_weights(): after = generate_images(pipe, idx, sid, trainer.embeds, trainer.negative, **kw)

@@ -12,20 +12,18 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
 from fastcore.script import call_parse
-from tqdm.auto import tqdm
 
-from .classifier import MultiHeadClassifier, load_classifier, prompt_match
+from .classifier import prompt_match
 from .core import UserError, atomic_write, cli_hyphens, run_cli, write_json
-from .ddim import encode_prompts, generate_images
+from .ddim import encode_prompts, generate_images, prompt_grid
 from .models import load_sampler_pipeline
 from .prompts import AttributeSchema, isic_schema, isic_train_counts
-from .rewards import default_evaluator, default_reward_model
+from .rewards import default_evaluator, default_reward_model, head_log_likelihood, resolve_classifier
 
 # %% auto #0
-__all__ = ['grader_stats', 'diagnosis_table', 'summary_line', 'markdown_table', 'plot_diagnosis', 'resolve_classifier',
-           'diagnose', 'run_diagnose', 'diagnose_cli']
+__all__ = ['grader_stats', 'diagnosis_table', 'summary_line', 'markdown_table', 'plot_diagnosis', 'diagnose', 'run_diagnose',
+           'diagnose_cli']
 
 # %% ../nbs/07a_diagnose.ipynb #d87aa96b
 def _per_prompt(idx: np.ndarray, rm_ok, ev_ok, agree, score) -> dict:
@@ -55,7 +53,7 @@ def grader_stats(rm_probs, rm_heads: Sequence[str], ev_probs, ev_heads: Sequence
     rm_pred = rm_probs[:, [rm_heads.index(h) for h in shared]] > threshold
     ev_pred = ev_probs[:, [ev_heads.index(h) for h in shared]] > threshold
     same = (rm_pred == ev_pred).numpy()
-    score = F.logsigmoid(torch.where(t > 0, torch.logit(rm_probs, eps=1e-6), -torch.logit(rm_probs, eps=1e-6))).mean(1).numpy()
+    score = head_log_likelihood(rm_probs, t).mean(1).numpy()        # the log_likelihood reward: what best-of-N ranks by
     rows = _per_prompt(idx, rm_ok, ev_ok, same.all(1), score)
     cond = [r['p_eval_given_reward'] for r in rows.values() if not math.isnan(r['p_eval_given_reward'])]
     ceiling = [r['evaluator_pass'] if math.isnan(r['p_eval_given_reward']) else r['p_eval_given_reward'] for r in rows.values()]
@@ -122,11 +120,6 @@ def plot_diagnosis(stats: dict, path: str | Path, schema: AttributeSchema | None
     return path
 
 # %% ../nbs/07a_diagnose.ipynb #469761dd
-def resolve_classifier(spec, default) -> MultiHeadClassifier:
-    "A classifier from a model, a saved folder or file, or 'default' (the shipped one that `default()` loads)."
-    if isinstance(spec, torch.nn.Module): return spec.eval()
-    return default() if spec in (None, 'default') else load_classifier(spec)
-
 @torch.no_grad()
 def diagnose(pipe, reward_model='default', evaluator='default', n_per_prompt: int = 16, prompts: Sequence[int] | None = None,
              num_steps: int = 20, guidance: float = 5.0, eta: float = 1.0, seed: int = 88, batch_size: int = 32,
@@ -136,8 +129,7 @@ def diagnose(pipe, reward_model='default', evaluator='default', n_per_prompt: in
     if n_per_prompt < 1: raise UserError(f"n_per_prompt must be at least 1, got {n_per_prompt}")
     rm, ev = resolve_classifier(reward_model, default_reward_model), resolve_classifier(evaluator, default_evaluator)
     prompts = list(range(schema.n_prompts)) if prompts is None else [int(i) for i in prompts]
-    idx = [i for i in prompts for _ in range(n_per_prompt)]
-    sid = [k for _ in prompts for k in range(n_per_prompt)]
+    idx, sid = prompt_grid(prompts, n_per_prompt)
     emb, neg = encode_prompts(pipe, schema.prompts()), encode_prompts(pipe, [''])
     imgs = generate_images(pipe, idx, sid, emb, neg, num_steps=num_steps, guidance=guidance, eta=eta, seed=seed,
                            batch_size=batch_size, resolution=resolution, progress=progress)

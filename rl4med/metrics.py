@@ -21,19 +21,18 @@ from torchmetrics.image.kid import KernelInceptionDistance
 from tqdm.auto import tqdm
 
 from .classifier import MultiHeadClassifier, _read_state_dict, artifact_predictions, load_classifier
-from .core import UserError, asset_path, atomic_write, cli_hyphens, read_json, resolve_device, resolve_dtype, run_cli, write_json
+from .core import UserError, atomic_write, cli_hyphens, read_json, resolve_device, resolve_dtype, run_cli, write_json
 from .data import FolderDataset, FolderWriter, load_image, read_index
 from .ddim import encode_prompts
-from .core import derive_seed
-from .ddim import generate_images
+from .ddim import generate_images, noise_seed
 from .ddpo import bootstrap_ci
 from .models import load_sampler_pipeline
 from .prompts import AttributeSchema, isic_schema
 from .rewards import default_evaluator, make_reward
 
 # %% auto #0
-__all__ = ['to_uint8_images', 'image_id', 'noise_seed', 'parse_prompts', 'sample_pairs', 'shard_chunks', 'sample_images',
-           'mean_ci', 'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores', 'spurious_missing',
+__all__ = ['to_uint8_images', 'image_id', 'parse_prompts', 'sample_pairs', 'shard_chunks', 'sample_images', 'mean_ci',
+           'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores', 'spurious_missing',
            'disease_accuracy', 'ClassifierFeatures', 'InceptionFeatures', 'load_feature_extractor', 'frechet_distance',
            'kernel_inception_distance', 'prdc', 'intra_prompt_diversity', 'lpips_weights', 'make_lpips', 'lpips_pairs',
            'lpips_score', 'parse_fake_specs', 'open_image_sets', 'set_outputs', 'evaluate_sets', 'report_markdown',
@@ -50,10 +49,6 @@ def to_uint8_images(x: torch.Tensor) -> torch.Tensor:
 def image_id(prompt_idx: int, sample_id: int) -> str:
     "The id of generated image `sample_id` of prompt `prompt_idx`."
     return f"p{int(prompt_idx):03d}-s{int(sample_id):06d}"
-
-def noise_seed(seed: int, prompt_idx: int, sample_id: int) -> int:
-    "The noise seed of one image: `rl4med.ddim.generate_images`'s derivation, so base, RL and rl4med-train's evaluation are paired."
-    return derive_seed(seed, prompt_idx, sample_id, 4)
 
 def parse_prompts(spec: str | Sequence[int] | None, n_prompts: int = 32) -> list[int]:
     "Prompt indices from `'all'`, `'0,5,16'`, ranges `'0-15'`, or a list; duplicates dropped, order kept."

@@ -20,9 +20,10 @@ from .core import Registry, UserError, asset_path
 from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
-__all__ = ['rewards', 'target_labels', 'ClassifierReward', 'AttributeAlignment', 'ExactMatch', 'SoftAlignment', 'LogLikelihood',
-           'WorstLogLikelihood', 'MarginLogLikelihood', 'WeightedAlignment', 'jpeg_compressibility',
-           'default_reward_model', 'default_evaluator', 'make_reward', 'AsyncReward']
+__all__ = ['rewards', 'target_labels', 'ClassifierReward', 'AttributeAlignment', 'ExactMatch', 'SoftAlignment',
+           'head_log_likelihood', 'LogLikelihood', 'WorstLogLikelihood', 'MarginLogLikelihood', 'WeightedAlignment',
+           'jpeg_compressibility', 'default_reward_model', 'default_evaluator', 'resolve_classifier', 'make_reward',
+           'AsyncReward']
 
 # %% ../nbs/07_rewards.ipynb #808cc65e
 rewards = Registry('reward')
@@ -89,14 +90,18 @@ class SoftAlignment(ClassifierReward):
     "The mean probability given to the correct label: a dense version of attribute alignment."
     def score(self, p, t): return (t * p + (1 - t) * (1 - p)).mean(1)
 
+def head_log_likelihood(p: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    "Log-probability (N, H) that each head gives the target label `t` (0/1), from probabilities `p`."
+    return t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()
+
 class LogLikelihood(ClassifierReward):
     "The mean log-probability of the correct label per head, from the logits: dense, and never flat where the classifier is sure and wrong."
-    def score(self, p, t): return (t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()).mean(1)
+    def score(self, p, t): return head_log_likelihood(p, t).mean(1)
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).mean(1)
 
 class WorstLogLikelihood(LogLikelihood):
     "The log-probability of the least satisfied label (by default of the artifact heads): it pushes on whichever artifact is wrong, the one that decides APR."
-    def score(self, p, t): return (t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()).min(1).values
+    def score(self, p, t): return head_log_likelihood(p, t).min(1).values
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).min(1).values
 
 class MarginLogLikelihood(LogLikelihood):
@@ -141,6 +146,11 @@ def default_evaluator(device='cpu') -> MultiHeadClassifier:
     if not (p/'config.json').exists(): raise UserError(f"the shipped evaluator is missing from {p}: reinstall rl4med")
     return load_classifier(p, device)
 
+def resolve_classifier(spec, default: Callable = default_reward_model, device='cpu') -> MultiHeadClassifier:
+    "A classifier from a model, a saved folder or file, or None/'default' (the shipped one that `default(device)` loads)."
+    if isinstance(spec, nn.Module): return spec.eval()
+    return default(device) if spec in (None, 'default') else load_classifier(spec, device)
+
 rewards.register('attribute_alignment', lambda classifier, **kw: AttributeAlignment(classifier, name='attribute_alignment', **kw))
 rewards.register('exact_match', lambda classifier, **kw: ExactMatch(classifier, name='exact_match', **kw))
 rewards.register('soft_alignment', lambda classifier, **kw: SoftAlignment(classifier, name='soft_alignment', **kw))
@@ -155,8 +165,7 @@ def make_reward(name: str, classifier: MultiHeadClassifier | str | None = None, 
     "The reward `name` from the registry, on `classifier` (a model, a path, or None for the shipped reward model)."
     factory = rewards[name]
     if name == 'jpeg_compressibility': return factory()
-    if classifier is None: classifier = default_reward_model()
-    elif not isinstance(classifier, nn.Module): classifier = load_classifier(classifier)
+    classifier = resolve_classifier(classifier, default_reward_model)
     return factory(classifier, **kwargs)
 
 # %% ../nbs/07_rewards.ipynb #9db796b0

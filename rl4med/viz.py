@@ -17,8 +17,7 @@ from matplotlib.figure import Figure
 from .classifier import prompt_match
 from .core import UserError, read_json, resolve_device
 from .ddim import decode_latents, ddim_step_with_logprob, encode_prompts, guided_eps, sample_with_logprob
-from .core import derive_seed
-from .ddim import generate_images
+from .ddim import generate_images, noise_seed
 from .models import adapters_disabled, lora_parameters
 from .prompts import AttributeSchema, isic_schema, isic_train_counts
 
@@ -70,11 +69,10 @@ def viz_models(pipe, evaluator, schema: AttributeSchema | None = None, info: dic
 
 def load_models(model: str | None = None, adapter: str | Path | None = 'default', evaluator: str = 'default', device: str = 'cpu') -> VizModels:
     "The shipped tiny model with its DDPO adapter and the shipped evaluator by default; `model`/`adapter` as in `rl4med-sample`."
-    from rl4med.classifier import load_classifier
     from rl4med.models import load_sampler_pipeline
-    from rl4med.rewards import default_evaluator
+    from rl4med.rewards import default_evaluator, resolve_classifier
     dev = resolve_device(device)
-    ev = default_evaluator(dev) if evaluator in (None, 'default') else load_classifier(evaluator, dev)
+    ev = resolve_classifier(evaluator, default_evaluator, dev)
     pipe, info = load_sampler_pipeline(model, adapter, device=str(dev))
     return viz_models(pipe, ev, info=info)
 
@@ -229,7 +227,7 @@ def trajectory(models: VizModels, prompt_idx: int, sample_id: int = 0, num_steps
         if not adapter and models.has_adapter: stack.enter_context(adapters_disabled(pipe.unet))
         embeds, negative = models.base() if not adapter else (models.embeds, models.negative)
         emb = embeds[[int(prompt_idx)]]
-        gen = [torch.Generator().manual_seed(derive_seed(seed, int(prompt_idx), int(sample_id), 4))]
+        gen = [torch.Generator().manual_seed(noise_seed(seed, int(prompt_idx), int(sample_id)))]
         tr = sample_with_logprob(pipe, None, num_steps=num_steps, eta=eta, guidance_scale=guidance, generator=gen,
                                  prompt_embeds=emb, negative_embeds=negative)
         lat, ts = tr.latents[0], tr.timesteps[0]                        # (T+1, C, h, w), (T,)

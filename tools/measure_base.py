@@ -4,7 +4,7 @@ and FD to SynthDerm renders of the same prompts in the evaluator's features. Wri
 import json, sys, time
 import numpy as np, torch
 from rl4med.classifier import load_classifier
-from rl4med.ddim import encode_prompts, generate_images
+from rl4med.ddim import encode_prompts, generate_images, prompt_grid
 from rl4med.diagnose import grader_stats, summary_line
 from rl4med.metrics import ClassifierFeatures, frechet_distance
 from rl4med.models import load_pipeline
@@ -14,7 +14,7 @@ model, rmp, evp, out = sys.argv[1:5]; n = int(sys.argv[5]) if len(sys.argv) > 5 
 S = isic_schema(); t0 = time.time()
 pipe = load_pipeline(model, dtype='fp32', device='cpu')
 rm, ev = load_classifier(rmp), load_classifier(evp)
-idx = [i for i in range(32) for _ in range(n)]; sid = [k for _ in range(32) for k in range(n)]
+idx, sid = prompt_grid(range(32), n)
 imgs = generate_images(pipe, idx, sid, encode_prompts(pipe, S.prompts()), encode_prompts(pipe, ['']), num_steps=20, guidance=5.0, eta=1.0, seed=88)
 st = grader_stats(rm.probs(imgs), rm.head_names, ev.probs(imgs), ev.head_names, idx, S)
 # renders of the same prompts (seeds disjoint from every training set: 10**6 + k)
