@@ -5,16 +5,18 @@
 # %% ../nbs/00_core.ipynb #56be5b11
 from __future__ import annotations
 
-import contextlib, importlib.resources, json, os, random, re, shutil, sys, tempfile, time
+import contextlib, errno, hashlib, importlib.resources, json, os, pickle, random, re, shutil, sys, tempfile, time
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import torch
+from safetensors.torch import load_file
 
 # %% auto #0
 __all__ = ['UserError', 'run_cli', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed', 'derive_seed', 'resolve_device',
-           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'render_figures', 'atomic_dir', 'make_run_dir',
+           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'read_safetensors', 'read_state_dict',
+           'render_figures', 'atomic_dir', 'check_writable', 'check_run_name', 'make_run_dir', 'folder_lock',
            'asset_path', 'Registry']
 
 # %% ../nbs/00_core.ipynb #c2b613d5
@@ -22,13 +24,27 @@ class UserError(ValueError):
     "An error the user caused and can fix: the message says how."
 
 # %% ../nbs/00_core.ipynb #d1aaa4d6
-def run_cli(fn: Callable, *args, **kwargs):
-    "Call `fn`; a `UserError` (or a missing file) prints `error: ...` to stderr and exits with status 2."
+_DISK_ERRORS = {errno.ENOSPC: 'the disk is full', errno.EDQUOT: 'the disk quota is used up', errno.EROFS: 'the file system is read-only',
+                 errno.EACCES: 'permission denied', errno.EPERM: 'permission denied', errno.ENOTDIR: 'a part of the path is a file',
+                 errno.EISDIR: 'it is a folder'}
+
+def run_cli(fn: Callable, *args, on_interrupt: Callable[[], str] | None = None, **kwargs):
+    """Call `fn`; a `UserError`, a missing file or a disk error prints `error: ...` to stderr and exits with status 2;
+    Ctrl-C prints what `on_interrupt()` says was kept and exits with status 130."""
     try: return fn(*args, **kwargs)
     except (UserError, FileNotFoundError) as e:
         msg = str(e) if isinstance(e, UserError) else f"{e.strerror or 'not found'}: {e.filename}"
         print(f"error: {msg}", file=sys.stderr)
         raise SystemExit(2) from None
+    except OSError as e:
+        if e.errno not in _DISK_ERRORS: raise
+        print(f"error: cannot write {e.filename or ''}: {_DISK_ERRORS[e.errno]} ({e.strerror}). Nothing half-written was kept: "
+              "free space or choose another output, then run the command again", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        hint = on_interrupt() if on_interrupt is not None else ''
+        print(f"interrupted{': ' + hint if hint else ''}", file=sys.stderr)
+        raise SystemExit(130) from None
 
 # %% ../nbs/00_core.ipynb #af7be6c6
 def hyphens_to_underscores(args: list[str]) -> list[str]:
@@ -140,6 +156,28 @@ def read_json(path: str | Path) -> Any:
     try: return json.loads(path.read_text(encoding='utf-8'))
     except json.JSONDecodeError as e: raise UserError(f"{path} is not valid JSON ({e}): delete or repair it") from None
 
+# %% ../nbs/00_core.ipynb #831a70e3
+def read_safetensors(path: str | Path) -> dict[str, torch.Tensor]:
+    "The tensors of a `.safetensors` file; a missing, truncated or corrupt file is a `UserError` that names it."
+    path = Path(path).expanduser()
+    if not path.is_file(): raise UserError(f"weights file {path} does not exist")
+    try: return load_file(str(path))
+    except Exception as e:
+        raise UserError(f"{path} is not a readable safetensors file ({str(e).splitlines()[0][:160]}): "
+                        "it may be truncated or corrupt; copy or save it again") from None
+
+def read_state_dict(path: str | Path) -> dict:
+    "A state dict from `.safetensors`, or from a legacy torch file read with `weights_only=True` (pickled code is refused)."
+    path = Path(path).expanduser()
+    if path.suffix == '.safetensors': return read_safetensors(path)
+    if not path.is_file(): raise UserError(f"weights file {path} does not exist")
+    try: return torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        raise UserError(f"{path} is not a plain state dict (it pickles code, which rl4med never executes): re-save it with "
+                        f"torch.save(model.state_dict(), ...) or as safetensors ({str(e).splitlines()[0][:120]})") from None
+    except (RuntimeError, EOFError, OSError, ValueError) as e:
+        raise UserError(f"cannot read {path} as a torch checkpoint ({str(e).splitlines()[0][:160]}): it may be truncated or corrupt") from None
+
 # %% ../nbs/00_core.ipynb #2f8a03d5
 _FIG = re.compile(r'<!--fig (\S+\.json) (\S+) (\S+?)-->(.*?)<!--/fig-->', re.S)
 
@@ -190,19 +228,56 @@ def atomic_dir(path: str | Path, overwrite: bool = False):
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
+# %% ../nbs/00_core.ipynb #8fe6bcd2
+def check_writable(path: str | Path, what: str = 'output') -> Path:
+    "`path` if a file or folder can be made there; else a `UserError` (under a regular file, or in a folder not writable)."
+    path = Path(path).expanduser()
+    anc = path.absolute()
+    while not anc.exists() and anc != anc.parent: anc = anc.parent
+    if not anc.is_dir(): raise UserError(f"{what} {path} cannot be made: {anc} is a file, not a folder: choose another path")
+    try:
+        fd, probe = tempfile.mkstemp(prefix='.rl4med-probe-', dir=anc)
+        os.close(fd); os.unlink(probe)
+    except OSError as e:
+        raise UserError(f"{what} {path} cannot be written: {anc} is not writable ({e.strerror}): choose another path") from None
+    return path
+
 # %% ../nbs/00_core.ipynb #44515caf
+def check_run_name(name) -> str:
+    "`name` if it is a plain folder name (no separator, not `.` or `..`, not absolute), else a `UserError`."
+    name = str(name)
+    if not name or name in ('.', '..') or any(c in name for c in '/\\\0:') or name.startswith('~'):
+        raise UserError(f"run name {name!r} is not a plain folder name: use letters, digits, '-', '_' or '.' (runs live under the log folder)")
+    return name
+
 def make_run_dir(root: str | Path = 'runs', name: str | None = None, resume: bool = False) -> Path:
     "Create `root/name` (default: a timestamp) and return it; a non-empty folder is refused unless `resume`."
-    if name is None: name = time.strftime('%Y%m%d-%H%M%S')
-    name = str(name)
-    if not name or name in ('.', '..') or any(c in name for c in '/\\\0'):
-        raise UserError(f"run name {name!r} is not a plain folder name: use letters, digits, '-', '_' or '.'")
+    name = check_run_name(time.strftime('%Y%m%d-%H%M%S') if name is None else name)
     path = Path(root)/name
     if path.exists() and not path.is_dir(): raise UserError(f"{path} exists and is not a folder: choose another run name")
     if path.is_dir() and any(path.iterdir()) and not resume:
         raise UserError(f"run directory {path} is not empty: choose another run name, or resume it with --resume auto")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+# %% ../nbs/00_core.ipynb #0d29f491
+@contextlib.contextmanager
+def folder_lock(path: str | Path, what: str = 'folder'):
+    "Hold an exclusive lock on `path` for the block; another process asking for it gets a `UserError`."
+    try: import fcntl
+    except ImportError: yield Path(path); return              # no flock on this system: run unlocked
+    key = hashlib.sha1(str(Path(path).expanduser().absolute()).encode()).hexdigest()[:20]
+    d = Path(tempfile.gettempdir())/f'rl4med-locks-{os.getuid()}'
+    d.mkdir(mode=0o700, exist_ok=True)
+    f = open(d/f'{key}.lock', 'a+')
+    try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0); pid = f.read().strip(); f.close()
+        raise UserError(f"{what} {path} is in use by another rl4med process{f' (pid {pid})' if pid else ''}: "
+                        "wait for it to finish, or choose another name") from None
+    f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+    try: yield Path(path)
+    finally: f.close()
 
 # %% ../nbs/00_core.ipynb #ea0cc2eb
 def asset_path(*parts: str) -> Path:
