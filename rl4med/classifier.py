@@ -5,7 +5,7 @@
 # %% ../nbs/06_classifier.ipynb #2a34b33d
 from __future__ import annotations
 
-import copy, json, math, pickle, time, warnings
+import copy, json, math, time, warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -16,14 +16,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.script import call_parse
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from torch.utils.data import DataLoader, Dataset
 from torchmetrics.functional.classification import (binary_accuracy, binary_auroc, binary_f1_score, binary_precision,
                                                     binary_recall)
 from tqdm.auto import tqdm
 
-from .core import (UserError, asset_path, atomic_dir, atomic_write, cli_hyphens, read_json, resolve_device, run_cli,
-                         set_seed, write_json)
+from .core import (UserError, asset_path, atomic_dir, atomic_write, check_writable, cli_hyphens, folder_lock, read_json,
+                         read_safetensors, read_state_dict, resolve_device, run_cli, set_seed, write_json)
 from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
@@ -123,14 +123,8 @@ def load_backbone_weights(model: MultiHeadClassifier, path: str | Path):
     return drop
 
 def _read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
-    path = Path(path)
-    if not path.is_file(): raise UserError(f"weights file {path} does not exist")
-    if path.suffix == '.safetensors': return load_file(str(path))
-    try: obj = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as e:
-        raise UserError(f"{path} is not a plain state dict (it pickles code, which rl4med never executes): "
-                        f"re-save it with torch.save(model.state_dict(), ...) or as safetensors ({str(e).splitlines()[0][:120]})") from None
-    except (RuntimeError, EOFError) as e: raise UserError(f"cannot read {path} as a torch checkpoint: {e}") from None
+    "`read_state_dict`, unwrapping the `state_dict` / `model_state_dict` of a training checkpoint."
+    obj = read_state_dict(path)
     if isinstance(obj, dict) and 'model_state_dict' in obj: obj = obj['model_state_dict']
     elif isinstance(obj, dict) and 'state_dict' in obj: obj = obj['state_dict']
     if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
@@ -160,7 +154,11 @@ def load_classifier(path: str | Path, device: str | torch.device = 'cpu', head_n
         raise UserError(f"{folder} has heads {', '.join(names)}, not {', '.join(head_names)}")
     model = MultiHeadClassifier(cfg['backbone'], names, cfg['dropout'], cfg['image_size'], cfg['mean'], cfg['std'],
                                 schema=_schema_for(cfg.get('schema_names')))
-    sd = load_file(str(folder/'model.safetensors'))
+    sd = read_safetensors(folder/'model.safetensors')
+    own = model.state_dict()
+    bad = [f"{k} {tuple(sd[k].shape)} in the file, {tuple(own[k].shape)} in the config" for k in sd if k in own and sd[k].shape != own[k].shape]
+    if bad: raise UserError(f"{folder/'model.safetensors'} does not match its config.json ({len(names)} heads: {', '.join(names)}): "
+                            f"{len(bad)} tensor(s) of other shapes, e.g. {bad[0]}; the two files come from different classifiers")
     res = model.load_state_dict(sd, strict=False)
     if res.missing_keys or res.unexpected_keys:
         raise UserError(f"{folder/'model.safetensors'} does not match its config: missing {res.missing_keys[:3]}, unexpected {res.unexpected_keys[:3]}")
@@ -398,7 +396,10 @@ def run_train_classifier(out, data='synthderm', val=None, test=None, isic_dir=No
                          device='auto', workers=0, overwrite=False, progress=True) -> dict:
     "Train, evaluate and save a classifier (the work behind `rl4med-train-classifier`); returns the test report."
     from rl4med.models import load_vae
-    out = Path(out)
+    out = check_writable(out, 'output folder')
+    for k, v in dict(epochs=epochs, batch_size=batch_size, n_train=n_train, n_val=n_val, n_test=n_test, synth_size=synth_size).items():
+        if v < 1: raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}")
+    if not (math.isfinite(lr) and lr > 0): raise UserError(f"--lr must be a positive number, got {lr}")
     names = [h.strip() for h in heads.split(',') if h.strip()]
     size = image_size or (synth_size if data == 'synthderm' else 512)
     model = MultiHeadClassifier(backbone, names, dropout=dropout, image_size=size, pretrained=pretrained)   # head errors before any work
@@ -460,13 +461,10 @@ def train_classifier_cli(
     progress: bool = True,          # show progress bars
 ):
     "Train a multi-head attribute classifier (reward model or evaluator), evaluate it and save it."
+    kw = dict(locals())                                   # every flag is an argument of run_train_classifier
     def _go():
-        rep = run_train_classifier(out, data=data, val=val, test=test, isic_dir=isic_dir, heads=heads, backbone=backbone,
-                                   pretrained=pretrained, image_size=image_size, dropout=dropout, epochs=epochs,
-                                   batch_size=batch_size, lr=lr, weight_decay=weight_decay, augment=augment, roundtrip=roundtrip,
-                                   latent_noise=latent_noise, roundtrip_vae=roundtrip_vae, n_train=n_train, n_val=n_val,
-                                   n_test=n_test, synth_size=synth_size, frequencies=frequencies, data_seed=data_seed, seed=seed,
-                                   device=device, workers=workers, overwrite=overwrite, progress=progress)
+        with folder_lock(out, 'output folder'):
+            rep = run_train_classifier(**kw)
         print(report_table(rep).round(4).to_string())
         print(f"exact match {rep['exact_match']:.4f} on {rep['n']} test images; saved to {out}")
-    return run_cli(_go)
+    return run_cli(_go, on_interrupt=lambda: f"nothing was saved to {out} (the classifier is written at the end); run the command again")

@@ -16,11 +16,13 @@ from diffusers.utils import convert_state_dict_to_diffusers
 from peft import LoraConfig, inject_adapter_in_model
 from peft.tuners.tuners_utils import BaseTunerLayer
 from peft.utils import get_peft_model_state_dict, set_peft_model_state_dict
-from safetensors.torch import load_file, save_file
+from diffusers.utils import logging as diffusers_logging
+from safetensors.torch import save_file
 from tokenizers import pre_tokenizers
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-from .core import UserError, asset_path, atomic_dir, read_json, resolve_device, resolve_dtype
+from .core import (UserError, asset_path, atomic_dir, read_json, read_safetensors, read_state_dict, resolve_device,
+                         resolve_dtype)
 from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
@@ -85,6 +87,18 @@ def tiny_pipeline(seed: int = 0, size: str = 'default', image_size: int = 64, sc
     return pipe
 
 # %% ../nbs/04_models.ipynb #647a4f22
+_PICKLED = ('.bin', '.pt', '.pth', '.ckpt', '.pkl')
+
+def _refuse_pickled_components(folder: Path):
+    "Refuse a pipeline folder whose component weights exist only as pickles (which could run code when read)."
+    for comp in sorted(d for d in folder.iterdir() if d.is_dir()):
+        files = [f for f in comp.iterdir() if f.is_file()]
+        pickled = [f.name for f in files if f.suffix in _PICKLED]
+        if pickled and not any(f.suffix == '.safetensors' for f in files):
+            raise UserError(f"{comp} holds its weights only as a pickle ({pickled[0]}), which rl4med never loads because it can run code: "
+                            "convert the component to safetensors (load it in a trusted session and save_pretrained(..., "
+                            "safe_serialization=True))")
+
 def _is_local(path) -> bool: return Path(path).exists() or str(path).startswith(('.', '/', '~')) or '\\' in str(path)
 
 def load_pipeline(path: str | Path, unet_weights: str | Path | None = None, dtype: str | torch.dtype = 'auto',
@@ -97,11 +111,12 @@ def load_pipeline(path: str | Path, unet_weights: str | Path | None = None, dtyp
         if not (p/'model_index.json').is_file():
             raise UserError(f"{p} is not a diffusers pipeline folder (no model_index.json): pass a folder saved with "
                             "StableDiffusionPipeline.save_pretrained, e.g. a local copy of SD-1.5")
+        _refuse_pickled_components(p)
         src = str(p)
     else: src = str(path)  # a hub id: diffusers fetches it when online, or reads its cache
     try:
         pipe = StableDiffusionPipeline.from_pretrained(src, torch_dtype=dt, safety_checker=None, feature_extractor=None,
-                                                       requires_safety_checker=False)
+                                                       requires_safety_checker=False, use_safetensors=True)
     except (OSError, ValueError) as e:
         raise UserError(f"cannot load a Stable Diffusion pipeline from {src}: {str(e).splitlines()[0]}") from None
     pipe.scheduler = DDIMScheduler.from_config(pipe.scheduler.config)
@@ -115,7 +130,7 @@ def load_unet_weights(unet: UNet2DConditionModel, path: str | Path):
     path = Path(path)
     if not path.is_file(): raise UserError(f"UNet weights {path} do not exist")
     if path.suffix != '.safetensors': raise UserError(f"UNet weights must be a .safetensors file, got {path.name}")
-    sd = load_file(str(path))
+    sd = read_safetensors(path)
     own = unet.state_dict()
     missing = [k for k in own if k not in sd]; unexpected = [k for k in sd if k not in own]
     shapes = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in sd if k in own and sd[k].shape != own[k].shape]
@@ -228,9 +243,7 @@ def read_lora_file(path: str | Path) -> dict[str, torch.Tensor]:
         p = next((c for c in cands if c.is_file()), None)
         if p is None: raise UserError(f"{path} holds no pytorch_lora_weights.safetensors or .bin")
     if not p.is_file(): raise UserError(f"LoRA file {p} does not exist")
-    if p.suffix == '.safetensors': return load_file(str(p))
-    try: return torch.load(p, map_location='cpu', weights_only=True)
-    except Exception as e: raise UserError(f"cannot read {p} as a plain state dict with weights_only=True: {str(e).splitlines()[0]}") from None
+    return read_state_dict(p)
 
 def load_legacy_lora(unet: UNet2DConditionModel, path: str | Path) -> list[nn.Parameter]:
     "Add an adapter of the checkpoint's rank to `unet` and load the original method's LoRA into it."
@@ -249,6 +262,22 @@ def load_legacy_lora(unet: UNet2DConditionModel, path: str | Path) -> list[nn.Pa
     return params
 
 # %% ../nbs/04_models.ipynb #e7135591
+def _load_adapter(pipe, src: Path, folder: Path, name: str | None):
+    "`pipe.load_lora_weights` with diffusers' per-tensor error log silenced and a mismatch said in one line."
+    level = diffusers_logging.get_verbosity()
+    diffusers_logging.set_verbosity(diffusers_logging.CRITICAL)
+    try: pipe.load_lora_weights(str(folder), weight_name=name, adapter_name='rl4med')
+    except (ValueError, KeyError, RuntimeError) as e:
+        lines = str(e).splitlines()
+        sizes = [l.strip() for l in lines if 'size mismatch for' in l]
+        if sizes:
+            eg = re.sub(r'^size mismatch for ([^:]+): copying a param with shape (.+) from checkpoint, the shape in current model is (.+)\.$',
+                        r'\1: \2 in the adapter, \3 in the model', sizes[0])
+            raise UserError(f"adapter {src} does not fit this model: {len(sizes)} tensors of other shapes (e.g. {eg}): it was trained on "
+                            "another base model; pass the --model it was trained on") from None
+        raise UserError(f"cannot load the adapter {src}: {lines[0][:200] if lines else e!r}") from None
+    finally: diffusers_logging.set_verbosity(level)
+
 def lora_source(adapter) -> tuple[Path, dict | None]:
     "The adapter folder or file, and the run config when `adapter` is an rl4med-train run folder."
     a = asset_path('ddpo-default') if str(adapter) == 'default' else Path(adapter).expanduser()
@@ -283,8 +312,7 @@ def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None =
         if any('.processor.' in k for k in sd): load_legacy_lora(pipe.unet, src)
         else:
             folder, name = (src, None) if src.is_dir() else (src.parent, src.name)
-            try: pipe.load_lora_weights(str(folder), weight_name=name, adapter_name='rl4med')
-            except (ValueError, KeyError, RuntimeError) as e: raise UserError(f"cannot load the adapter {src}: {str(e).splitlines()[0][:200]}") from None
+            _load_adapter(pipe, src, folder, name)
             if not lora_parameters(pipe.unet): raise UserError(f"{src} holds no LoRA weights for the UNet")
             scale = 1.0
             if run_cfg is not None and run_cfg.get('lora_rank'): scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
