@@ -5,7 +5,7 @@
 # %% ../nbs/03_data.ipynb #a2a5e45e
 from __future__ import annotations
 
-import hashlib, io, json, os, re, sys, warnings
+import contextlib, hashlib, io, json, os, re, shutil, sys, warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -17,7 +17,7 @@ from PIL import Image
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 
-from .core import UserError, asset_path, atomic_write, cli_hyphens, run_cli
+from .core import UserError, asset_path, atomic_dir, atomic_write, check_writable, cli_hyphens, folder_lock, run_cli
 from .prompts import AttributeSchema, isic_schema
 from .synthderm import SPLITS, SynthDerm, subgroup_weights
 
@@ -184,11 +184,6 @@ class FolderDataset(Dataset):
 ISIC_ARTIFACTS = ['hair', 'gel_bubble', 'ruler', 'ink']
 SPLIT_COLUMNS = ['image', 'MEL', 'NV'] + ISIC_ARTIFACTS
 
-def paper_split_csv(split: str) -> Path:
-    "The shipped CSV of the original method's ISIC 2019 split (`train` 12,004, `val` 2,119, `test` 2,493 images)."
-    if split not in SPLITS: raise UserError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
-    return asset_path('isic2019-rl4med-split', f'isic2019_{split}.csv')
-
 def _read_csv(path, what) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file(): raise UserError(f"{what} {path} does not exist")
@@ -200,6 +195,18 @@ def _need(df, cols, path, hint):
     if miss: raise UserError(f"{path} lacks column(s) {', '.join(miss)}; expected {', '.join(cols)} ({hint})")
 
 def _strip_id(s: str) -> str: return re.sub(r'(_downsampled)?(\.jpe?g|\.png)?$', '', str(s).strip(), flags=re.I)
+
+def _one_row_per_image(ids: pd.Series, path):
+    "A `UserError` naming the images `path` lists more than once (`ISIC_1` and `ISIC_1_downsampled` are one image)."
+    dup = sorted(set(ids[ids.duplicated()]))
+    if dup: raise UserError(f"{path} lists {len(dup)} image(s) more than once: {', '.join(dup[:5])}{' ...' if len(dup) > 5 else ''}: "
+                            "keep one row per image")
+
+# %% ../nbs/03_data.ipynb #181aa183
+def paper_split_csv(split: str) -> Path:
+    "The shipped CSV of the original method's ISIC 2019 split (`train` 12,004, `val` 2,119, `test` 2,493 images)."
+    if split not in SPLITS: raise UserError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
+    return asset_path('isic2019-rl4med-split', f'isic2019_{split}.csv')
 
 def read_isic_labels(labels_csv: str | Path, artifacts_csv: str | Path | None = None, threshold: float = 0.9) -> pd.DataFrame:
     "MEL/NV rows of an ISIC 2019 label table, format (a) with `artifacts_csv` or format (b), as image, 6 labels, index, prompt."
@@ -218,10 +225,11 @@ def read_isic_labels(labels_csv: str | Path, artifacts_csv: str | Path | None = 
         art[ISIC_ARTIFACTS] = (art[ISIC_ARTIFACTS].astype(float) > threshold).astype(int)
     df = df[['image', 'MEL', 'NV']].copy()
     df['image'] = df['image'].map(_strip_id); art['image'] = art['image'].map(_strip_id)
+    _one_row_per_image(df['image'], labels_csv)                    # else an image could land in two splits
+    _one_row_per_image(art['image'], artifacts_csv or labels_csv)
     df = df[(df['MEL'] == 1) | (df['NV'] == 1)]
     both = df[(df['MEL'] == 1) & (df['NV'] == 1)]
     if len(both): raise UserError(f"{labels_csv}: {len(both)} image(s) are both MEL and NV, e.g. {both['image'].iloc[0]}")
-    if art['image'].duplicated().any(): raise UserError(f"artifact labels list image {art['image'][art['image'].duplicated()].iloc[0]} twice")
     out = df.merge(art, on='image', how='left')
     nolab = out[out[ISIC_ARTIFACTS].isna().any(axis=1)]
     if len(nolab): raise UserError(f"{len(nolab)} MEL/NV image(s) have no artifact scores, e.g. {nolab['image'].iloc[0]}: check the artifact-score file")
@@ -265,20 +273,25 @@ def find_isic_image(image_dir: str | Path, image_id: str) -> Path | None:
         if (d/name).is_file(): return d/name
     return None
 
-def _readable(path) -> str | None:
+def _readable(path, decode: bool = False) -> str | None:
+    "None if `path` is an image (its header checked, or with `decode` every pixel read), else what is wrong with it."
     try:
-        with Image.open(path) as im: im.verify()
+        with Image.open(path) as im:
+            if decode: im.load()
+            else: im.verify()
         return None
     except Exception as e: return f"{type(e).__name__}: {e}"
 
-def resolve_isic_images(df: pd.DataFrame, image_dir: str | Path, skip_bad: bool = False, verify: bool = True) -> tuple[pd.DataFrame, list[str]]:
-    "`df` with a `file` column for every image found (and readable if `verify`); bad ones raise, or are dropped with `skip_bad`."
+def resolve_isic_images(df: pd.DataFrame, image_dir: str | Path, skip_bad: bool = False, verify: bool = True,
+                        decode: bool = False) -> tuple[pd.DataFrame, list[str]]:
+    "`df` plus a `file` column; a missing or unreadable image (header, or every pixel with `decode`) raises, or is dropped with `skip_bad`."
     d = Path(image_dir)
     if not d.is_dir(): raise UserError(f"ISIC image folder {d} does not exist: pass the folder holding ISIC_*.jpg")
     files = [find_isic_image(d, i) for i in df['image']]
     problems = [f"{i}: missing (no {i}.jpg or {i}_downsampled.jpg in {d})" for i, f in zip(df['image'], files) if f is None]
     if verify:
-        problems += [f"{i}: corrupt file {f} ({err})" for i, f in zip(df['image'], files) if f is not None and (err := _readable(f))]
+        problems += [f"{i}: corrupt file {f} ({err})" for i, f in zip(df['image'], files)
+                     if f is not None and (err := _readable(f, decode))]
     bad_ids = {p.split(':')[0] for p in problems}
     if problems and not skip_bad:
         raise UserError(f"{len(problems)} bad image(s), first: {problems[0]}. Fix them, or pass --skip_bad to leave them out")
@@ -286,6 +299,7 @@ def resolve_isic_images(df: pd.DataFrame, image_dir: str | Path, skip_bad: bool 
     out = df.assign(file=[str(f) if f else None for f in files])
     return out[~out['image'].isin(bad_ids)].reset_index(drop=True), problems
 
+# %% ../nbs/03_data.ipynb #a798385a
 class IsicDataset(Dataset):
     "ISIC images as (image float 3xHxW, labels float32 (6,), prompt), resized (and normalised if `mean`/`std`)."
     def __init__(self, df: pd.DataFrame, image_dir: str | Path, size: int | None = 512, crop: str = 'center',
@@ -307,6 +321,61 @@ class IsicDataset(Dataset):
         r = self.df.iloc[i]
         return x, torch.tensor(r[self.schema.names].to_numpy(dtype=np.float32)), r['prompt']
 
+# %% ../nbs/03_data.ipynb #fc8b41fd
+def _check_range(flag: str, v, lo: int, hi: int | None = None, hint: str = ''):
+    "A `UserError` naming `--flag` and the valid range unless `v` is a whole number from `lo` to `hi`."
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and lo <= v and (hi is None or v <= hi): return
+    raise UserError(f"--{flag} {v} is out of range: use a whole number from {lo} {'up' if hi is None else f'to {hi}'}{hint}")
+
+def _check_out(out, what: str = 'output folder') -> Path:
+    "`out` as a Path if a per-prompt folder can be written there (new, empty, or one to extend), else a `UserError`."
+    out = Path(out).expanduser()
+    if out.name in ('', '.', '..'): raise UserError(f"{what} {str(out)!r} must end in a folder name, e.g. data/synthderm-train")
+    if out.is_symlink(): raise UserError(f"{what} {out} is a symbolic link: pass the folder it points to, {out.resolve()}")
+    check_writable(out, what)
+    if out.exists(): check_writable(out.absolute().parent, f"the folder holding {what} {out} (it is replaced whole),")
+    if out.is_dir() and any(out.iterdir()) and not _index_files(out):
+        raise UserError(f"{what} {out} is not empty and has no index.jsonl, so it is no per-prompt folder: choose a new or empty folder")
+    return out
+
+def _check_isic_args(isic_dir, labels, paper_split, threshold, split, size, split_seed, crop):
+    "A `UserError` for the first bad ISIC flag, before any file is read."
+    if not isic_dir: raise UserError("--source isic needs --isic_dir (the folder holding ISIC_*.jpg)")
+    if not Path(isic_dir).is_dir():
+        raise UserError(f"ISIC image folder {isic_dir} does not exist: pass --isic_dir, the folder holding ISIC_*.jpg")
+    if paper_split and labels is not None: raise UserError("pass either --labels or --paper_split, not both")
+    if not paper_split and labels is None:
+        raise UserError("ISIC needs --labels (ground-truth CSV with --artifacts, or a split CSV) or --paper_split")
+    if split not in (*SPLITS, 'all'): raise UserError(f"unknown --split {split!r}: use train, val, test or all")
+    if not (isinstance(size, (int, np.integer)) and 32 <= size <= 1024 and size % 8 == 0):
+        raise UserError(f"--size {size} cannot be used for ISIC: use a multiple of 8 from 32 to 1024 pixels (Stable "
+                        "Diffusion's VAE shrinks images 8 times; 512 for SD-1.5, the default; 64 for the tiny models)")
+    if not 0 <= threshold <= 1: raise UserError(f"--threshold {threshold} is not a score: use a number from 0 to 1 (default 0.9)")
+    _check_range('split_seed', split_seed, 0)
+    if crop not in ('center', 'none'): raise UserError(f"unknown --crop {crop!r}: use center or none")
+
+# %% ../nbs/03_data.ipynb #313cdb73
+def _link_or_copy(src, dst):
+    "Hard-link an image (images are replaced, never changed in place); copy anything else (an index is appended to)."
+    if Path(src).suffix == '.png':
+        try: return os.link(src, dst)
+        except OSError: pass                                  # a file system without hard links
+    return shutil.copy2(src, dst)
+
+@contextlib.contextmanager
+def _staged(out):
+    "Yield a hidden sibling of `out` holding what `out` has; on success it becomes `out`; on error it, and any parent made, is deleted."
+    out = Path(out)
+    made = [p for p in out.absolute().parents if not p.exists()]       # deepest first
+    try:
+        with atomic_dir(out, overwrite=True) as tmp:
+            if out.is_dir(): shutil.copytree(out, tmp, copy_function=_link_or_copy, dirs_exist_ok=True)
+            yield tmp
+    except BaseException:
+        for p in made:
+            with contextlib.suppress(OSError): p.rmdir()         # only if empty
+        raise
+
 # %% ../nbs/03_data.ipynb #88faa6c1
 def subgroup_table(labels: np.ndarray, schema: AttributeSchema | None = None) -> pd.DataFrame:
     "Images per subgroup: index, class, attributes, count (every subgroup listed, zeros included)."
@@ -319,43 +388,54 @@ def subgroup_table(labels: np.ndarray, schema: AttributeSchema | None = None) ->
         rows.append({'index': i, schema.class_group: c, schema.attribute_group + 's': ', '.join(a) or '-', 'count': int(cnt[i])})
     return pd.DataFrame(rows)
 
-def prepare_synthderm(out, n: int = 2000, seed: int = 0, size: int = 64, split: str = 'train', frequencies='isic', progress: bool = True) -> FolderWriter:
-    "Write `n` SynthDerm images into the per-prompt folder `out` (resumable)."
+def prepare_synthderm(out, n: int = 2000, seed: int = 0, size: int = 64, split: str = 'train', frequencies='isic',
+                      progress: bool = True) -> FolderWriter:
+    "Write `n` SynthDerm images into the per-prompt folder `out`, whole or not at all (a finished folder is extended)."
+    _check_range('n', n, 1, 2**24, ' (images to write)')                  # SynthDerm's seed ranges hold 2**24 images
+    _check_range('seed', seed, 0, 2**16 - 1)
+    _check_range('size', size, 32, 512, ' (SynthDerm renders 32 to 512 pixels; default 64)')
+    if split not in SPLITS: raise UserError(f"unknown --split {split!r}: SynthDerm has {', '.join(SPLITS)}")
+    try: subgroup_weights(frequencies)
+    except ValueError as e: raise UserError(f"--frequencies: {e}") from None
+    out = _check_out(out)
     ds = SynthDerm(n, seed=seed, size=size, frequencies=frequencies, split=split)
-    w = FolderWriter(out)
-    for i in tqdm(range(len(ds)), desc=f'synthderm {split}', disable=not progress, unit='img'):
-        iid = f'sd-{split}-{seed}-{i:07d}'
-        if iid in w: continue
-        w.add(ds.image(i), ds.prompt(i), labels=ds.labels[i], id=iid, seed=int(ds.seeds[i]), split=split)
-    return w
+    with folder_lock(out, 'output folder'), _staged(out) as tmp:
+        w = FolderWriter(tmp)
+        for i in tqdm(range(len(ds)), desc=f'synthderm {split}', disable=not progress, unit='img'):
+            iid = f'sd-{split}-{seed}-{i:07d}'
+            if iid in w: continue
+            w.add(ds.image(i), ds.prompt(i), labels=ds.labels[i], id=iid, seed=int(ds.seeds[i]), split=split)
+    return FolderWriter(out)
 
+# %% ../nbs/03_data.ipynb #a8243b85
 def prepare_isic(out, isic_dir, labels=None, artifacts=None, threshold: float = 0.9, split: str = 'test', size: int = 512,
                  paper_split: bool = False, split_seed: int = 0, fractions=(0.72, 0.13, 0.15), crop: str = 'center',
                  skip_bad: bool = False, progress: bool = True) -> FolderWriter:
-    "Write the split CSVs and the per-prompt folder of one split (`train`, `val`, `test` or `all`) of ISIC 2019."
-    out = Path(out)
-    if split not in (*SPLITS, 'all'): raise UserError(f"unknown split {split!r}: use train, val, test or all")
-    if paper_split:
-        if labels is not None: raise UserError("pass either --labels or --paper_split, not both")
-        splits = {s: read_isic_labels(paper_split_csv(s)) for s in SPLITS}
-    elif labels is None: raise UserError("ISIC needs --labels (ground-truth CSV with --artifacts, or a split CSV) or --paper_split")
-    else:
-        df = read_isic_labels(labels, artifacts, threshold)
-        splits = {'all': df} if split == 'all' else stratified_split(df, fractions, split_seed)
-    rows = pd.concat(splits.values()).reset_index(drop=True) if split == 'all' else splits[split]
-    rows, problems = resolve_isic_images(rows, isic_dir, skip_bad=skip_bad, verify=True)  # before any long work
-    write_splits(splits, out/'splits')
-    w = FolderWriter(out)
-    bad = list(problems)
-    for r in tqdm(rows.itertuples(), total=len(rows), desc=f'isic {split}', disable=not progress, unit='img'):
-        if r.image in w: continue
-        try: img = load_image(r.file, size, crop)
-        except UserError as e:
-            if not skip_bad: raise
-            bad.append(str(e)); continue
-        w.add(img, r.prompt, labels=[getattr(r, c) for c in isic_schema().names], id=check_id(r.image), source=Path(r.file).name)
+    "Write the split CSVs and the per-prompt folder of one split (`train`, `val`, `test` or `all`) of ISIC 2019, whole or not at all."
+    _check_isic_args(isic_dir, labels, paper_split, threshold, split, size, split_seed, crop)
+    out = _check_out(out)
+    with folder_lock(out, 'output folder'):
+        if paper_split: splits = {s: read_isic_labels(paper_split_csv(s)) for s in SPLITS}
+        else:
+            df = read_isic_labels(labels, artifacts, threshold)
+            splits = {'all': df} if split == 'all' else stratified_split(df, fractions, split_seed)
+        rows = pd.concat(splits.values()).reset_index(drop=True) if split == 'all' else splits[split]
+        rows, bad = resolve_isic_images(rows, isic_dir, skip_bad=skip_bad, decode=True)   # every pixel read before any write
+        if not len(rows): raise UserError(f"the {split} split has no usable image ({len(bad)} bad): check --isic_dir and --labels")
+        with _staged(out) as tmp:
+            write_splits(splits, tmp/'splits')
+            w = FolderWriter(tmp)
+            for r in tqdm(rows.itertuples(), total=len(rows), desc=f'isic {split}', disable=not progress, unit='img'):
+                if r.image in w: continue
+                try: img = load_image(r.file, size, crop)
+                except UserError as e:                            # a file changed since the check
+                    if not skip_bad: raise
+                    bad.append(str(e))
+                    continue
+                labs = [getattr(r, c) for c in isic_schema().names]
+                w.add(img, r.prompt, labels=labs, id=check_id(r.image), source=Path(r.file).name)
     if bad: warnings.warn(f"{len(bad)} image(s) left out: " + '; '.join(bad[:3]))
-    return w
+    return FolderWriter(out)
 
 # %% ../nbs/03_data.ipynb #8862a494
 def _print_summary(w: FolderWriter, seconds: float):
@@ -385,18 +465,28 @@ def prepare_data(
     skip_bad: bool = False,         # isic: leave out missing or corrupt images instead of stopping
     progress: bool = True,          # show a progress bar
 ):
-    "Write a per-prompt image folder (images/<slug>/<id>.png + index.jsonl) from SynthDerm or ISIC 2019; re-running resumes."
+    "Write a per-prompt image folder (images/<slug>/<id>.png + index.jsonl) from SynthDerm or ISIC 2019, whole or not at all."
     import time
+    sp = split if split is not None else 'test' if source == 'isic' else 'train'
+    dest = out if out is not None else f"data/{'isic2019' if source == 'isic' else source}-{sp}"
+    written = []
     def _go():
         t0 = time.time()
+        if source not in ('synthderm', 'isic'): raise UserError(f"unknown --source {source!r}: use synthderm or isic")
+        other = 'isic' if source == 'synthderm' else 'synthderm'
+        flags = {'synthderm': dict(isic_dir=isic_dir, labels=labels, artifacts=artifacts, threshold=threshold != 0.9,
+                                   paper_split=paper_split, split_seed=split_seed != 0, crop=crop != 'center', skip_bad=skip_bad),
+                 'isic': dict(n=n != 2000, seed=seed != 0, frequencies=frequencies != 'isic')}[source]   # given, yet for the other source
+        if given := [k for k, v in flags.items() if v]:
+            raise UserError(f"--{given[0]} does not apply to --source {source}: drop it, or use --source {other}")
         if source == 'synthderm':
-            sp = split or 'train'
-            w = prepare_synthderm(out or f'data/synthderm-{sp}', n=n, seed=seed, size=size or 64, split=sp, frequencies=frequencies, progress=progress)
-        elif source == 'isic':
-            if not isic_dir: raise UserError("--source isic needs --isic_dir (the folder holding ISIC_*.jpg)")
-            sp = split or 'test'
-            w = prepare_isic(out or f'data/isic2019-{sp}', isic_dir, labels, artifacts, threshold, sp, size or 512, paper_split, split_seed,
-                             crop=crop, skip_bad=skip_bad, progress=progress)
-        else: raise UserError(f"unknown source {source!r}: use synthderm or isic")
+            w = prepare_synthderm(dest, n=n, seed=seed, size=64 if size is None else size, split=sp, frequencies=frequencies,
+                                  progress=progress)
+        else:
+            w = prepare_isic(dest, isic_dir, labels=labels, artifacts=artifacts, threshold=threshold, split=sp,
+                             size=512 if size is None else size, paper_split=paper_split, split_seed=split_seed, crop=crop,
+                             skip_bad=skip_bad, progress=progress)
+        written.append(w)
         _print_summary(w, time.time() - t0)
-    return run_cli(_go)
+    def _kept(): return f"{dest} is complete" if written else f"nothing was written to {dest}; run the command again"
+    return run_cli(_go, on_interrupt=_kept)

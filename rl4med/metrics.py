@@ -5,7 +5,7 @@
 # %% ../nbs/10_metrics.ipynb #c579b51e
 from __future__ import annotations
 
-import math, os, re, sys, tempfile, time, warnings
+import contextlib, math, numbers, re, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -20,8 +20,9 @@ from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 from tqdm.auto import tqdm
 
-from .classifier import MultiHeadClassifier, _read_state_dict, artifact_predictions, load_classifier
-from .core import UserError, atomic_write, cli_hyphens, read_json, resolve_device, resolve_dtype, run_cli, write_json
+from .classifier import MultiHeadClassifier, artifact_predictions, load_classifier
+from .core import (UserError, atomic_write, check_writable, cli_hyphens, folder_lock, read_json, read_state_dict, resolve_device,
+                         resolve_dtype, run_cli, write_json)
 from .data import FolderDataset, FolderWriter, load_image, read_index
 from .ddim import encode_prompts
 from .ddim import generate_images, noise_seed
@@ -31,8 +32,8 @@ from .prompts import AttributeSchema, isic_schema
 from .rewards import default_evaluator, make_reward
 
 # %% auto #0
-__all__ = ['to_uint8_images', 'image_id', 'parse_prompts', 'sample_pairs', 'shard_chunks', 'sample_images', 'mean_ci',
-           'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores', 'spurious_missing',
+__all__ = ['to_uint8_images', 'image_id', 'parse_prompts', 'sample_pairs', 'shard_chunks', 'sample_kept', 'sample_images',
+           'mean_ci', 'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores', 'spurious_missing',
            'disease_accuracy', 'ClassifierFeatures', 'InceptionFeatures', 'load_feature_extractor', 'frechet_distance',
            'kernel_inception_distance', 'prdc', 'intra_prompt_diversity', 'lpips_weights', 'make_lpips', 'lpips_pairs',
            'lpips_score', 'parse_fake_specs', 'open_image_sets', 'set_outputs', 'evaluate_sets', 'report_markdown',
@@ -77,7 +78,7 @@ def shard_chunks(pairs: Sequence, batch_size: int, process_index: int = 0, num_p
     chunks = [list(pairs[i:i + batch_size]) for i in range(0, len(pairs), batch_size)]
     return chunks[process_index::num_processes]
 
-# %% ../nbs/10_metrics.ipynb #8aafd196
+# %% ../nbs/10_metrics.ipynb #b2da7dcf
 _IMAGE_SETTINGS = ('model', 'adapter', 'unet_weights', 'seed', 'num_steps', 'guidance', 'eta', 'resolution', 'dtype')
 
 def _check_sample_config(out: Path, cfg: dict):
@@ -88,69 +89,129 @@ def _check_sample_config(out: Path, cfg: dict):
     if diff: raise UserError(f"{out} was sampled with other settings ({'; '.join(diff)}): use another --out, or the same settings to resume")
     return True
 
+def _whole(v) -> bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+def _finite(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+def _check_sample_numbers(n_per_prompt, batch_size, num_steps, guidance, eta, seed, resolution):
+    "A `UserError` naming the first impossible number given to `rl4med-sample`; checked before anything is loaded or made."
+    for flag, v in (('--n-per-prompt', n_per_prompt), ('--batch-size', batch_size), ('--num-steps', num_steps)):
+        if not _whole(v) or v < 1: raise UserError(f"{flag} must be a whole number of at least 1, got {v!r}")
+    if not _whole(seed) or seed < 0: raise UserError(f"--seed must be a whole number >= 0, got {seed!r}")
+    if not _whole(resolution) or resolution < 0:
+        raise UserError(f"--resolution must be 0 (the model's own size) or an image size in pixels, got {resolution!r}")
+    if not _finite(guidance) or guidance < 0:
+        raise UserError(f"--guidance must be a number >= 0 (the classifier-free guidance scale: 1 or less is none, "
+                        f"the paper uses 5.0), got {guidance!r}")
+    if not _finite(eta) or eta <= 0:
+        raise UserError(f"--eta must be a number > 0 (the DDIM sampler of rl4med-train; the paper uses 1.0), got {eta!r}")
+
+def _check_for_model(pipe, num_steps: int, resolution: int):
+    "The numbers that depend on the model: no more steps than its noise levels, an image size its VAE maps to whole latents."
+    levels = int(pipe.scheduler.config.num_train_timesteps)
+    if num_steps > levels: raise UserError(f"--num-steps {num_steps} is more than the model's {levels} noise levels: use at most {levels}")
+    f = int(getattr(pipe, 'vae_scale_factor', 1))
+    if resolution % f:
+        near = max(f, resolution // f * f)
+        raise UserError(f"--resolution {resolution} is not a multiple of {f} (the model's VAE scale): use e.g. {near}")
+
+# %% ../nbs/10_metrics.ipynb #ad100e5a
+def _write_chunks(pipe, w: FolderWriter, chunks: Sequence[list], cfg: dict, reward_fn=None, callback=None, bar=None) -> int:
+    "Generate each chunk of which `w` lacks an image and add its missing images, with seeds and rewards; how many were written."
+    schema, prompts_all, seed = w.schema, w.schema.prompts(), cfg['seed']
+    pipe.set_progress_bar_config(disable=True)
+    with torch.no_grad(): embeds, negative = encode_prompts(pipe, prompts_all), encode_prompts(pipe, [''])
+    written = 0
+    for chunk in chunks:
+        if all(image_id(*q) in w for q in chunk): continue
+        ii, kk = [q[0] for q in chunk], [q[1] for q in chunk]
+        imgs = generate_images(pipe, ii, kk, embeds, negative, num_steps=cfg['num_steps'], guidance=cfg['guidance'], eta=cfg['eta'],
+                               seed=seed, batch_size=len(chunk), resolution=cfg['resolution'] or None)
+        labels = [schema.labels_of(i) for i in ii]
+        r, rinfo = reward_fn(imgs, [prompts_all[i] for i in ii], [{'labels': l} for l in labels]) if reward_fn is not None else (None, {})
+        heads, probs = rinfo.get('heads'), rinfo.get('probs')
+        for j, (i, k) in enumerate(chunk):
+            iid = image_id(i, k)
+            if iid in w: continue
+            extra = {'prompt_idx': i, 'sample_id': k, 'seed': noise_seed(seed, i, k), 'base_seed': seed}
+            if r is not None: extra['reward'] = float(r[j])
+            if heads is not None and probs is not None:
+                extra['reward_probs'] = {h: round(float(probs[j, c]), 6) for c, h in enumerate(heads)}
+            w.add(imgs[j], prompts_all[i], labels=labels[j], id=iid, **extra)
+            written += 1
+            if bar is not None: bar.update(1)
+            if callback is not None: callback({'id': iid, 'prompt': prompts_all[i], **extra})
+    return written
+
+# %% ../nbs/10_metrics.ipynb #d8e49b4f
+def _n_images(out: Path) -> int | None:
+    "How many images the index of `out` lists: 0 when it has no index, None when the index cannot be read."
+    if not any(Path(out).glob('index*.jsonl')): return 0
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')                           # a partial last line is not an image; a resume drops it
+        try: return len(read_index(out))
+        except UserError: return None
+
+@contextlib.contextmanager
+def _drop_if_unused(out: Path, active: bool = True):
+    "On an error or Ctrl-C in the block, remove the folders it made for `out` if no image got listed in them."
+    top = Path(out).absolute()
+    while not top.parent.exists(): top = top.parent               # the first folder on the way to `out` that the block makes
+    new = active and not top.exists()
+    try: yield
+    except BaseException:
+        if new and _n_images(out) == 0: shutil.rmtree(top, ignore_errors=True)
+        raise
+
+def sample_kept(out: str | Path) -> str:
+    "What an interrupted `rl4med-sample` kept in `out`, and how to go on: the command's message on Ctrl-C."
+    out = Path(out)
+    if not out.is_dir(): return f"nothing was kept ({out} was not made): run the command again to start"
+    n = _n_images(out)
+    return (f"{'the' if n is None else n} finished image(s) kept in {out} (each image is written whole, then listed): "
+            "run the same command again to resume; the images already there are skipped")
+
+# %% ../nbs/10_metrics.ipynb #5022354c
 def sample_images(out: str | Path, model: str | None = None, adapter: str | Path | None = None, prompts='all', n_per_prompt: int = 8,
                   seed: int = 88, num_steps: int = 20, guidance: float = 5.0, eta: float = 1.0, batch_size: int = 16,
                   device: str = 'auto', dtype: str = 'fp32', resolution: int = 0, reward: str = 'attribute_alignment',
                   reward_model: str = 'default', progress: bool = True, callback: Callable | None = None,
                   pipe=None, reward_fn=None, process_index: int | None = None, num_processes: int | None = None) -> dict:
     "Write `n_per_prompt` images of each chosen prompt to the per-prompt folder `out`; resumable, sharded under accelerate."
-    t0 = time.time()
-    schema = isic_schema()
+    t0, schema = time.time(), isic_schema()
     idx = parse_prompts(prompts, schema.n_prompts)
-    if n_per_prompt < 1 or batch_size < 1 or num_steps < 1: raise UserError("n_per_prompt, batch_size and num_steps must be at least 1")
-    if not eta > 0: raise UserError(f"eta must be > 0 (the DDIM sampler of rl4med-train; the paper uses 1.0), got {eta}")
-    if not isinstance(seed, int) or seed < 0: raise UserError(f"seed must be a non-negative integer, got {seed!r}")
-    out = Path(out)
-    if out.exists() and not out.is_dir(): raise UserError(f"--out {out} exists and is not a folder")
+    _check_sample_numbers(n_per_prompt, batch_size, num_steps, guidance, eta, seed, resolution)
+    out = check_writable(out, 'output folder')
     req, state = resolve_device(device), None
     if process_index is None or num_processes is None:              # under accelerate launch / torchrun: this process's share
         from accelerate import PartialState
         state = PartialState(cpu=req.type == 'cpu')
         process_index, num_processes = state.process_index, state.num_processes
     dev = state.device if state is not None and num_processes > 1 and str(device) in ('auto', 'cuda') else req
-    if pipe is None: pipe, info = load_sampler_pipeline(model, adapter, dev, dtype)
-    else: info = {'model': model or 'custom', 'adapter': None if adapter is None else str(adapter), 'unet_weights': None, 'resolution': 0}
-    res = int(resolution or info['resolution'] or 0)
-    cfg = {'format': 'rl4med-samples', 'model': info['model'], 'adapter': info['adapter'], 'unet_weights': info['unet_weights'],
-           'seed': seed, 'num_steps': num_steps, 'guidance': float(guidance), 'eta': float(eta), 'resolution': res,
-           'dtype': str(resolve_dtype(dtype, dev)).removeprefix('torch.'), 'reward': reward, 'reward_model': reward_model,
-           'batch_size': batch_size, 'lora_scale': info.get('lora_scale')}
-    existed = _check_sample_config(out, cfg)
-    if reward_fn is None and reward != 'none':
-        reward_fn = make_reward(reward, None if reward_model == 'default' else reward_model)
-        if hasattr(reward_fn, 'classifier'): reward_fn.classifier.to(dev)
-    if process_index == 0 and not existed: write_json(cfg, out/'sample_config.json')
-    if state is not None and num_processes > 1: state.wait_for_everyone()
-    w = FolderWriter(out, schema, shard=None if num_processes == 1 else f'rank{process_index}')
-    pairs = sample_pairs(idx, n_per_prompt)
-    chunks = shard_chunks(pairs, batch_size, process_index, num_processes)
-    pipe.set_progress_bar_config(disable=True)
-    prompts_all = schema.prompts()
-    with torch.no_grad():
-        embeds = encode_prompts(pipe, prompts_all); negative = encode_prompts(pipe, [''])
-    total = sum(len(c) for c in chunks); have = sum(image_id(*q) in w for c in chunks for q in c)
-    written = 0
-    bar = tqdm(total=total, initial=have, disable=not progress or process_index != 0, desc='sampling', unit='img')
-    try:
-        for chunk in chunks:
-            if all(image_id(*q) in w for q in chunk): continue
-            ii, kk = [q[0] for q in chunk], [q[1] for q in chunk]
-            imgs = generate_images(pipe, ii, kk, embeds, negative, num_steps=num_steps, guidance=guidance, eta=eta, seed=seed,
-                                 batch_size=len(chunk), resolution=res or None)
-            labels = [schema.labels_of(i) for i in ii]
-            r, rinfo = (reward_fn(imgs, [prompts_all[i] for i in ii], [{'labels': l} for l in labels]) if reward_fn is not None else (None, {}))
-            heads, probs = rinfo.get('heads'), rinfo.get('probs')
-            for j, (i, k) in enumerate(chunk):
-                iid = image_id(i, k)
-                if iid in w: continue
-                extra = {'prompt_idx': i, 'sample_id': k, 'seed': noise_seed(seed, i, k), 'base_seed': seed}
-                if r is not None: extra['reward'] = float(r[j])
-                if heads is not None and probs is not None: extra['reward_probs'] = {h: round(float(probs[j, c]), 6) for c, h in enumerate(heads)}
-                w.add(imgs[j], prompts_all[i], labels=labels[j], id=iid, **extra)
-                written += 1; bar.update(1)
-                if callback is not None: callback({'id': iid, 'prompt': prompts_all[i], **extra})
-    finally: bar.close()
-    if state is not None and num_processes > 1: state.wait_for_everyone()
+    sync = state.wait_for_everyone if state is not None and num_processes > 1 else (lambda: None)
+    lead = process_index == 0                                       # holds the folder's lock, writes its config, shows the bar
+    with folder_lock(out, 'output folder') if lead else contextlib.nullcontext(), _drop_if_unused(out, lead):
+        if pipe is None: pipe, info = load_sampler_pipeline(model, adapter, dev, dtype)
+        else: info = {'model': model or 'custom', 'adapter': None if adapter is None else str(adapter), 'unet_weights': None,
+                      'resolution': 0}
+        res = int(resolution or info['resolution'] or 0)
+        _check_for_model(pipe, num_steps, res)
+        cfg = {'format': 'rl4med-samples', 'model': info['model'], 'adapter': info['adapter'], 'unet_weights': info['unet_weights'],
+               'seed': seed, 'num_steps': num_steps, 'guidance': float(guidance), 'eta': float(eta), 'resolution': res,
+               'dtype': str(resolve_dtype(dtype, dev)).removeprefix('torch.'), 'reward': reward, 'reward_model': reward_model,
+               'batch_size': batch_size, 'lora_scale': info.get('lora_scale')}
+        existed = _check_sample_config(out, cfg)
+        if reward_fn is None and reward != 'none':
+            reward_fn = make_reward(reward, None if reward_model == 'default' else reward_model)
+            if hasattr(reward_fn, 'classifier'): reward_fn.classifier.to(dev)
+        if lead and not existed: write_json(cfg, out/'sample_config.json')
+        sync()
+        w = FolderWriter(out, schema, shard=None if num_processes == 1 else f'rank{process_index}')
+        pairs = sample_pairs(idx, n_per_prompt)
+        chunks = shard_chunks(pairs, batch_size, process_index, num_processes)
+        total, have = sum(len(c) for c in chunks), sum(image_id(*q) in w for c in chunks for q in c)
+        with tqdm(total=total, initial=have, disable=not progress or not lead, desc='sampling', unit='img') as bar:
+            written = _write_chunks(pipe, w, chunks, cfg, reward_fn, callback, bar)
+        sync()
     done = {r['id'] for r in read_index(out)} & {image_id(*q) for q in pairs}
     return {'out': str(out), 'written': written, 'existing': have, 'images': total, 'in_folder': len(done), 'requested': len(pairs),
             'process_index': process_index, 'num_processes': num_processes, 'seconds': time.time() - t0}
@@ -223,7 +284,7 @@ def disease_accuracy(probs: torch.Tensor, head_names: Sequence[str], labels: tor
     y = torch.as_tensor(labels)[:, schema.n_attributes:].argmax(1)
     return (float((p.argmax(1) == y).float().mean()) if len(p) else float('nan')), ''
 
-# %% ../nbs/10_metrics.ipynb #2b710792
+# %% ../nbs/10_metrics.ipynb #234bb6dc
 class ClassifierFeatures(nn.Module):
     "Penultimate (pooled backbone) features of a `MultiHeadClassifier`, from uint8 images N x 3 x H x W."
     def __init__(self, classifier: MultiHeadClassifier):
@@ -237,12 +298,23 @@ class ClassifierFeatures(nn.Module):
         self.classifier.eval()
         return self.classifier.features(to_uint8_images(x).float().div(255)).float()
 
+# %% ../nbs/10_metrics.ipynb #844172e9
+def _weight_tensors(path: str | Path, what: str) -> dict[str, torch.Tensor]:
+    "The tensors of a weights file, read only by `read_state_dict` (pickled code is refused); anything but tensors is a `UserError`."
+    sd = read_state_dict(path)
+    for key in ('state_dict', 'model_state_dict'):
+        if isinstance(sd, dict) and isinstance(sd.get(key), dict): sd = sd[key]
+    if not isinstance(sd, dict) or not sd or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in sd.items()):
+        raise UserError(f"{path} holds no {what} state dict (names mapped to tensors): save one with torch.save(model.state_dict(), PATH)")
+    return sd
+
+# %% ../nbs/10_metrics.ipynb #ad0141e8
 class InceptionFeatures(nn.Module):
     "InceptionV3 2048-d pool features from a local weights file, for uint8 images N x 3 x H x W (resized to 299); never downloads."
     def __init__(self, weights: str | Path):
         super().__init__()
         import torchvision
-        sd = _read_state_dict(weights)
+        sd = _weight_tensors(weights, 'InceptionV3')                 # pickled code is refused here
         fc = sd.get('fc.weight')
         if fc is None or not any(k.startswith('Mixed_7c.') for k in sd):
             raise UserError(f"{weights} is not an InceptionV3 state dict (no Mixed_7c / fc weights): pass torchvision's inception_v3_google-*.pth")
@@ -252,7 +324,11 @@ class InceptionFeatures(nn.Module):
                 import torch_fidelity  # noqa: F401
                 from torchmetrics.image.fid import NoTrainInceptionV3
             except ImportError: raise UserError(f"{weights} is torch-fidelity's FID Inception: install torch-fidelity to use it, or pass torchvision's weights") from None
-            self.net, self.kind = NoTrainInceptionV3(name='inception-v3-compat', features_list=['2048'], feature_extractor_weights_path=str(weights)), 'fidelity'
+            with tempfile.TemporaryDirectory() as d:              # torch-fidelity loads a file itself: it gets one of the checked tensors
+                clean = Path(d)/'inception.pth'
+                torch.save(sd, clean)
+                net = NoTrainInceptionV3(name='inception-v3-compat', features_list=['2048'], feature_extractor_weights_path=str(clean))
+            self.net, self.kind = net, 'fidelity'
         else:
             net = torchvision.models.inception_v3(weights=None, aux_logits=any(k.startswith('AuxLogits.') for k in sd), init_weights=False,
                                                   transform_input=False, num_classes=int(fc.shape[0]))
@@ -338,7 +414,7 @@ def intra_prompt_diversity(feats: torch.Tensor, idx: Sequence[int]) -> dict:
     per = {int(g): float(torch.pdist(feats[torch.from_numpy(ia == g)]).mean()) for g in np.unique(ia) if (ia == g).sum() >= 2}
     return {'diversity': float(np.mean(list(per.values()))) if per else float('nan'), 'per_prompt': per}
 
-# %% ../nbs/10_metrics.ipynb #c385c95c
+# %% ../nbs/10_metrics.ipynb #9066b369
 def _alexnet_file() -> str:
     import torchvision
     return torchvision.models.AlexNet_Weights.IMAGENET1K_V1.url.rsplit('/', 1)[-1]
@@ -352,19 +428,33 @@ def lpips_weights(alexnet: str | Path | None = None) -> tuple[Path | None, str]:
     if p.is_file(): return p, ''
     return None, f"AlexNet weights not found at {p} (nothing is downloaded): put torchvision's {_alexnet_file()} there or pass --lpips-alexnet PATH"
 
+def _alexnet_tensors(weights: str | Path) -> dict[str, torch.Tensor]:
+    "The tensors of torchvision's AlexNet from `weights` (.pth or .safetensors), checked by name and shape."
+    import torchvision
+    sd = _weight_tensors(weights, 'AlexNet')
+    with torch.device('meta'): own = torchvision.models.alexnet().state_dict()   # names and shapes only, no memory
+    missing = [k for k in own if k not in sd]
+    other = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in sd and sd[k].shape != own[k].shape]
+    why = ([f"{len(missing)} tensor(s) missing (e.g. {missing[0]})"] if missing else []) + \
+          ([f"{len(other)} of other shapes (e.g. {other[0]})"] if other else [])
+    if why: raise UserError(f"{weights} is not torchvision's AlexNet: {'; '.join(why)}: pass {_alexnet_file()} or a .safetensors of it")
+    return {k: sd[k] for k in own}
+
 def make_lpips(weights: str | Path):
-    "torchmetrics' LPIPS (AlexNet, inputs in [0, 1]) with the backbone read from the local file `weights`."
+    "torchmetrics' LPIPS (AlexNet, inputs in [0, 1]) with the backbone's tensors from the local file `weights` (.pth or .safetensors)."
     from torchmetrics.image.lpip import LearnedPerceptualImagePatchSimilarity
-    weights = Path(weights).resolve()
+    sd = _alexnet_tensors(weights)                                 # the only read of the user's file: pickled code is refused
     old = torch.hub.get_dir()
-    with tempfile.TemporaryDirectory() as d:                     # torchvision looks in <hub dir>/checkpoints/<file name>
-        (Path(d)/'checkpoints').mkdir()
-        os.symlink(weights, Path(d)/'checkpoints'/_alexnet_file())
+    with tempfile.TemporaryDirectory() as d:                     # torchvision unpickles <hub dir>/checkpoints/<file name> unrestricted:
+        (Path(d)/'checkpoints').mkdir()                          # it gets a file of the checked tensors, written here
+        torch.save(sd, Path(d)/'checkpoints'/_alexnet_file())
         torch.hub.set_dir(d)
         try: return LearnedPerceptualImagePatchSimilarity(net_type='alex', normalize=True)
-        except (RuntimeError, OSError) as e: raise UserError(f"cannot load AlexNet weights for LPIPS from {weights}: {str(e).splitlines()[0][:200]}") from None
+        except (RuntimeError, OSError) as e:
+            raise UserError(f"cannot load AlexNet weights for LPIPS from {weights}: {str(e).splitlines()[0][:200]}") from None
         finally: torch.hub.set_dir(old)
 
+# %% ../nbs/10_metrics.ipynb #9f29c519
 def lpips_pairs(real_idx: Sequence[int], fake_idx: Sequence[int], n_pairs: int = 1000, seed: int = 0) -> list[tuple[int, int]]:
     "Up to `n_pairs` (real row, fake row) pairs of the same prompt: fake images in a seeded random order, each with a random real one."
     rng = np.random.default_rng(seed)
@@ -485,13 +575,13 @@ def evaluate_sets(real: str | Path, fakes: Mapping[str, str] | Sequence[str], ev
     fakes = parse_fake_specs(fakes)
     dev = resolve_device(device)
     sets = open_image_sets(real, fakes, size, schema)                 # every folder checked before any work
+    lp_path, lp_why = lpips_weights(lpips_alexnet)
+    lp_metric = make_lpips(lp_path) if lp_path is not None else None  # and every weights file
     if isinstance(evaluator, nn.Module): ev, ev_name = evaluator, 'given'
     elif evaluator in (None, 'default'): ev, ev_name = default_evaluator(dev), 'default (shipped evaluator_h4)'
     else: ev, ev_name = load_classifier(evaluator, dev), str(evaluator)
     ev = ev.to(dev).eval()
     extractor = load_feature_extractor(inception, ev).to(dev)
-    lp_path, lp_why = lpips_weights(lpips_alexnet)
-    lp_metric = make_lpips(lp_path) if lp_path is not None else None
     outs = {n: set_outputs(d, extractor, ev, batch_size, dev, num_workers, progress, desc=n) for n, d in sets.items()}
     names = list(fakes)
     rep = {'real': {'root': str(real), 'n': len(sets['real'])}, 'evaluator': {'source': ev_name, 'backbone': ev.config.get('backbone'), 'heads': list(ev.head_names)},
@@ -654,8 +744,9 @@ def _clean(v):
 
 def run_metrics(real, fakes, out: str | Path, **kwargs) -> dict:
     "Evaluate and write `report.json`, `report.md` and `plots/{apr_subgroups,artifact_rates,seed_grid}.png` to `out`."
+    out = check_writable(out, 'output folder')                    # before any work: a report that cannot be written is not computed
+    check_writable(out/'plots', 'plots folder')
     rep = evaluate_sets(real, fakes, **kwargs)
-    out = Path(out)
     write_json(_clean(rep), out/'report.json')
     with atomic_write(out/'report.md') as f: f.write(report_markdown(rep))
     plot_subgroup_apr(rep, out/'plots'/'apr_subgroups.png')
@@ -672,7 +763,7 @@ def metrics_cli(
     out: str = None,                   # output folder for report.json, report.md and plots/
     evaluator: str = 'default',        # held-out evaluator: 'default' (shipped, 4 artifact heads) or a classifier folder / .pth
     inception: str = None,             # local InceptionV3 weights for FD/KID/PRDC (default: the evaluator's features; nothing is downloaded)
-    lpips_alexnet: str = None,         # local AlexNet weights for LPIPS (default: torch's hub cache if it has them)
+    lpips_alexnet: str = None,         # local AlexNet weights for LPIPS, .pth or .safetensors (default: torch's hub cache if it has them)
     kid_subset_size: int = 1000,       # KID subset size (capped by the smaller set)
     kid_subsets: int = 100,            # KID subsets
     k: int = 5,                        # neighbours of precision/recall/density/coverage
@@ -722,9 +813,10 @@ def sample_cli(
     "Sample N images per prompt from a base model or base + adapter into a per-prompt folder, paired by seed across models."
     def _go():
         if not out: raise UserError("--out is required: the folder to write images and index.jsonl to")
-        s = sample_images(out, model, adapter, prompts, n_per_prompt, seed, num_steps, guidance, eta, batch_size, device, dtype,
-                          resolution, reward, reward_model, progress)
+        s = sample_images(out, model=model, adapter=adapter, prompts=prompts, n_per_prompt=n_per_prompt, seed=seed, num_steps=num_steps,
+                          guidance=guidance, eta=eta, batch_size=batch_size, device=device, dtype=dtype, resolution=resolution,
+                          reward=reward, reward_model=reward_model, progress=progress)
         if s['process_index'] == 0:
             print(f"{s['in_folder']} of {s['requested']} image(s) in {out}: {s['written']} written now, {s['existing']} already there"
                   + (f" (process 0 of {s['num_processes']})" if s['num_processes'] > 1 else '') + f", {s['seconds']:.1f} s")
-    return run_cli(_go)
+    return run_cli(_go, on_interrupt=lambda: sample_kept(out) if out else '')

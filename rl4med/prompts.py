@@ -271,8 +271,11 @@ def read_prompt_file(path: str | Path, schema: AttributeSchema) -> list[int]:
     "Subgroup indices of the prompts in a text file (one per line; blank lines and `#` comments skipped)."
     path = Path(path)
     if not path.is_file(): raise UserError(f"prompt file {path} does not exist")
+    try: text = path.read_text(encoding='utf-8-sig')            # -sig: a byte-order mark (Windows editors write one) is dropped
+    except UnicodeDecodeError as e:
+        raise UserError(f"prompt file {path} is not UTF-8 text ({e.reason} at byte {e.start}): save it as UTF-8") from None
     out = []
-    for ln, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
+    for ln, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith('#'): continue
         try: out.append(schema.index(schema.parse(line)))
