@@ -173,8 +173,9 @@ def read_state_dict(path: str | Path) -> dict:
     if not path.is_file(): raise UserError(f"weights file {path} does not exist")
     try: return torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
-        raise UserError(f"{path} is not a plain state dict (it pickles code, which rl4med never executes): re-save it with "
-                        f"torch.save(model.state_dict(), ...) or as safetensors ({str(e).splitlines()[0][:120]})") from None
+        asks = re.search(r'GLOBAL ([\w.]+)', str(e))
+        raise UserError(f"{path} is not a plain state dict (it pickles code{f' ({asks.group(1)})' if asks else ''}, which rl4med never "
+                        "executes): re-save it with torch.save(model.state_dict(), ...) or as safetensors") from None
     except (RuntimeError, EOFError, OSError, ValueError) as e:
         raise UserError(f"cannot read {path} as a torch checkpoint ({str(e).splitlines()[0][:160]}): it may be truncated or corrupt") from None
 

@@ -15,7 +15,7 @@ import torch
 from fastcore.script import call_parse
 
 from .classifier import prompt_match
-from .core import UserError, atomic_write, cli_hyphens, run_cli, write_json
+from .core import UserError, atomic_write, check_writable, cli_hyphens, folder_lock, run_cli, write_json
 from .ddim import encode_prompts, generate_images, prompt_grid
 from .models import load_sampler_pipeline
 from .prompts import AttributeSchema, isic_schema, isic_train_counts
@@ -143,7 +143,7 @@ def run_diagnose(out='reports/diagnose', model: str | None = None, adapter: str 
                  evaluator: str = 'default', n_per_prompt: int = 16, num_steps: int = 20, guidance: float = 5.0, eta: float = 1.0,
                  seed: int = 88, batch_size: int = 32, device: str = 'auto', progress: bool = True) -> dict:
     "Load the model and both classifiers, diagnose, and write diagnosis.json/.md/.png to `out`; the work of `rl4med-diagnose`."
-    out = Path(out)
+    out = check_writable(out, 'output folder')
     if out.exists() and not out.is_dir(): raise UserError(f"--out {out} is a file: pass a folder")
     if n_per_prompt < 1 or num_steps < 1 or batch_size < 1: raise UserError("--n-per-prompt, --num-steps and --batch-size must be at least 1")
     if guidance < 0 or not eta > 0: raise UserError(f"--guidance must be >= 0 and --eta > 0, got {guidance} and {eta}")
@@ -180,11 +180,11 @@ def diagnose_cli(
     progress: bool = True,             # progress bar
 ):
     "Do the reward model and the held-out evaluator agree on a model's images? Per prompt pass rates, agreement, ceiling."
+    kw = dict(locals())                                   # every flag is an argument of run_diagnose
     def _go():
-        st = run_diagnose(out, model=model, adapter=adapter, reward_model=reward_model, evaluator=evaluator,
-                          n_per_prompt=n_per_prompt, num_steps=num_steps, guidance=guidance, eta=eta, seed=seed,
-                          batch_size=batch_size, device=device, progress=progress)
+        with folder_lock(out, 'output folder'):
+            st = run_diagnose(**kw)
         print(diagnosis_table(st).round(2).to_string())
         print(summary_line(st))
         print(f"saved to {out} (diagnosis.json, diagnosis.md, diagnosis.png)")
-    return run_cli(_go)
+    return run_cli(_go, on_interrupt=lambda: f"nothing was written to {out} (it is written at the end); run the command again")
