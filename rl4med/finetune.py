@@ -16,11 +16,11 @@ from accelerate import Accelerator
 from diffusers import DDPMScheduler, StableDiffusionPipeline
 from diffusers.training_utils import EMAModel, compute_snr
 from fastcore.script import call_parse
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
-from .core import (UserError, atomic_dir, atomic_write, cli_hyphens, make_run_dir, read_json, resolve_device, run_cli,
-                         set_seed, write_json)
+from .core import (UserError, atomic_dir, atomic_write, check_writable, cli_hyphens, folder_lock, make_run_dir, read_json,
+                         read_safetensors, resolve_device, run_cli, set_seed, write_json)
 from .models import TINY, add_lora, load_pipeline, load_vae, save_lora, tiny_pipeline
 from .prompts import isic_schema
 
@@ -188,8 +188,8 @@ def latest_checkpoint(run: Path) -> Path | None:
 def load_checkpoint(folder: Path, pipe: StableDiffusionPipeline, lora_rank: int = 0):
     "Load a checkpoint into `pipe`; return (state, optimizer state dict)."
     if lora_rank > 0: raise UserError("resuming a LoRA fine-tune is not supported yet: start the LoRA run again")
-    pipe.unet.load_state_dict(load_file(str(folder/'unet.safetensors')))
-    pipe.text_encoder.load_state_dict(load_file(str(folder/'text_encoder.safetensors')))
+    pipe.unet.load_state_dict(read_safetensors(folder/'unet.safetensors'))
+    pipe.text_encoder.load_state_dict(read_safetensors(folder/'text_encoder.safetensors'))
     o = torch.load(folder/'optim.pt', map_location='cpu', weights_only=True)
     js = read_json(folder/'state.json')
     st = FinetuneState(js['step'], js['history']); st.ema = o['ema']
@@ -221,20 +221,25 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
              cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0, save_every: int = 1000, seed: int = 0, device: str = 'auto',
              mixed_precision: str = 'no', resume: bool = False, export=None, progress: bool = True) -> StableDiffusionPipeline:
     "Fine-tune (or, with `init='tiny'`, build) a text-to-image model; the work behind `rl4med-finetune`."
-    out = Path(out); t0 = time.time()
+    out, t0 = check_writable(out, 'run folder'), time.time()
     if init not in ('none', 'tiny'): raise UserError(f"unknown --init {init!r}: use none or tiny")
+    for k, v in dict(n=n, steps=steps, batch_size=batch_size, save_every=save_every, size=size).items():
+        if v < 1: raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}")
+    if size % 8: raise UserError(f"--size must be a multiple of 8 (the VAE and UNet halve it), got {size}")
+    for k, v in dict(lr=lr, vae_lr=vae_lr).items():
+        if not (math.isfinite(v) and v > 0): raise UserError(f"--{k.replace('_', '-')} must be a positive number, got {v}")
     if tiny_size not in TINY: raise UserError(f"unknown --tiny-size {tiny_size!r}: use one of {', '.join(TINY)}")
     if (model is None) == (init == 'none'): raise UserError("pass either --model (a diffusers folder to fine-tune) or --init tiny")
     if mixed_precision != 'no' and resolve_device(device).type == 'cpu': raise UserError("mixed precision needs a GPU: use --mixed-precision no on the CPU")
     if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
     new_vae = load_vae(vae) if vae is not None else None   # a bad folder fails before the run folder exists
-    make_run_dir(out.parent, out.name, resume=resume)
-    cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('out', 't0', 'cfg', 'new_vae')}
-    write_json(cfg, out/'config.json')
     pipe = tiny_pipeline(seed, size=tiny_size, image_size=size) if init == 'tiny' else load_pipeline(model, dtype='fp32', device='cpu')
+    make_run_dir(out.parent, out.name, resume=resume)
+    cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v')}
+    write_json(cfg, out/'config.json')
     if new_vae is not None: pipe.vae = new_vae
     if vae_steps > 0:
-        if (out/'vae.safetensors').exists(): pipe.vae.load_state_dict(load_file(str(out/'vae.safetensors')))
+        if (out/'vae.safetensors').exists(): pipe.vae.load_state_dict(read_safetensors(out/'vae.safetensors'))
         else:
             vimgs, _ = load_images('synthderm' if data == 'synthderm' else data, size, vae_n, data_seed + 1, 'uniform', isic_dir, progress)
             vh = train_vae(pipe.vae, vimgs, vae_steps, batch_size, vae_lr, seed=seed, device=device, progress=progress)
@@ -244,7 +249,7 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
         pipe.vae.register_to_config(scaling_factor=read_json(out/'vae.json')['scaling_factor'])
     pipe.vae.requires_grad_(False)
     if (out/'latents.safetensors').exists():
-        lat = load_file(str(out/'latents.safetensors')); prompts = read_json(out/'latents.json')
+        lat = read_safetensors(out/'latents.safetensors'); prompts = read_json(out/'latents.json')
     else:
         imgs, prompts = load_images(data, size, n, data_seed, frequencies, isic_dir, progress)
         m, s = encode_latents(pipe.vae, imgs, device=device); lat = {'mean': m.contiguous(), 'std': s.contiguous()}
@@ -305,14 +310,15 @@ def finetune_cli(
     progress: bool = True,            # progress bars
 ):
     "Fine-tune a Stable-Diffusion-style text-to-image model on prompt-labelled images (or build the tiny default)."
+    kw = dict(locals())                                   # every flag is an argument of finetune
     def _go():
-        finetune(out, model=model, init=init, tiny_size=tiny_size, data=data, isic_dir=isic_dir, n=n, size=size, frequencies=frequencies,
-                 data_seed=data_seed, vae=vae, vae_steps=vae_steps, vae_lr=vae_lr, vae_n=vae_n, steps=steps, batch_size=batch_size,
-                 lr=lr, lora_rank=lora_rank, train_text_encoder=train_text_encoder, cond_dropout=cond_dropout, ema=ema,
-                 snr_gamma=snr_gamma, save_every=save_every, seed=seed, device=device, mixed_precision=mixed_precision,
-                 resume=resume, export=export, progress=progress)
+        with folder_lock(out, 'run folder'): finetune(**kw)
         print(f"saved to {Path(out)/'pipeline'}" + (f" and {export}" if export else ''))
-    return run_cli(_go)
+    def _kept():
+        ck = latest_checkpoint(Path(out))
+        if ck is None: return f"{out} has no checkpoint yet: run the command again (its prepared data are reused with --resume)"
+        return f"{out} keeps its checkpoint {ck.name}: continue with the same command and --resume"
+    return run_cli(_go, on_interrupt=_kept)
 
 # %% ../nbs/08_finetune.ipynb #8f113e15
 @torch.no_grad()
