@@ -15,7 +15,7 @@ from diffusers import AutoencoderKL, StableDiffusionPipeline, UNet2DConditionMod
 from fastcore.script import Param, call_parse
 from transformers import CLIPTextConfig, CLIPTextModel
 
-from .core import UserError, cli_hyphens, resolve_device, resolve_dtype, run_cli, write_json
+from .core import UserError, check_writable, cli_hyphens, resolve_device, resolve_dtype, run_cli, write_json
 from .ddim import sample_with_logprob
 from .models import build_tokenizer, default_pipeline, load_pipeline, sd15_ddim, tiny_pipeline
 from .prompts import isic_schema
@@ -519,7 +519,7 @@ def bench_cli(
         kw = dict(model=model, device=device, batch_size=batch_size, steps=steps, guidance=guidance, repeats=repeats, dtype=dtype,
                   lora_rank=lora_rank, train_batch_size=train_batch_size, batches=batches, epochs=epochs, sdpa=sdpa, channels_last=channels_last,
                   compile=compile, gradient_checkpointing=gradient_checkpointing, clock=clock, overrides=set or ())
-        o = Path(out)
+        o = check_writable(out, 'output file')
         if o.suffix != '.json': raise UserError(f"--out must name a .json file, got {out}")
         res = run_bench(**kw, progress=progress)
         if sweep: res['sweep'] = run_sweep(progress=progress, **{**kw, 'repeats': max(1, repeats)})
