@@ -17,7 +17,8 @@ from torch.utils.data import ConcatDataset, Dataset, Subset
 from tqdm.auto import tqdm
 
 from .classifier import InMemory, MultiHeadClassifier, classifier_outputs, load_classifier, train_classifier
-from .core import UserError, asset_path, atomic_write, cli_hyphens, read_json, resolve_device, run_cli, set_seed, write_json
+from .core import (UserError, asset_path, atomic_write, check_writable, cli_hyphens, folder_lock, read_json, resolve_device, run_cli,
+                         set_seed, write_json)
 from .data import FolderDataset
 from .metrics import exact_match, mean_ci, parse_prompts, sample_images
 from .models import load_sampler_pipeline, lora_source
@@ -302,7 +303,7 @@ def run_augment(out: str | Path = 'runs/augment', real: str = 'synthderm', test:
     gen_model, unet_weights, resolution = _resolve_generator(arm_list, model, adapter)
     size = int(image_size) or (64 if real == 'synthderm' else 224)
     dev = resolve_device(device)
-    out = Path(out)
+    out = check_writable(out, 'output folder')
     if out.exists() and not out.is_dir(): raise UserError(f"--out {out} exists and is not a folder")
     ev = resolve_classifier(evaluator, default_evaluator, dev)
     # -- rare subgroups
@@ -528,11 +529,11 @@ def augment_cli(
     progress: bool = True,             # progress bars
 ):
     "Train a MEL-vs-NV classifier on real data alone and with synthetic rare-subgroup images from the base and the RL model; per-subgroup results with intervals over seeds."
+    kw = dict(locals())                                   # every flag is an argument of run_augment
     def _go():
-        res = run_augment(out, real, test, arms, model, adapter, seeds, n_real, n_test_per_subgroup, n_synth_per_subgroup, rare, rare_below,
-                          steps, batch_size, lr, backbone, pretrained, image_size, num_steps, guidance, eta, synth_seed, sample_batch_size,
-                          evaluator, device, alpha, progress)
+        with folder_lock(out, 'output folder'):
+            res = run_augment(**kw)
         md = results_markdown(res)
         print(md.split('\nAccuracy per subgroup')[0])
         print(f"results: {Path(out)/'results.md'}, {Path(out)/'results.json'}, {Path(out)/'augment.png'} ({res['seconds']:.0f} s)")
-    return run_cli(_go)
+    return run_cli(_go, on_interrupt=lambda: f"{out} keeps what was finished (synthetic sets, trained arms): the same command reuses it")
