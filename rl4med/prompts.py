@@ -49,6 +49,8 @@ class AttributeSchema:
         object.__setattr__(self, 'classes', dict(self.classes))
         object.__setattr__(self, 'attributes', dict(self.attributes))
         if len(self.classes) < 1: raise ValueError("a schema needs at least one class")
+        if len(self.attributes) < 1:   # rewards, APR and the samplers all judge attributes: without one nothing can use the schema
+            raise ValueError("a schema needs at least one attribute: the reward, APR and the prompt samplers all judge attributes")
         if self.template.count('{cls}{suffix}') != 1 or self.template.count('{') != 2:
             raise ValueError("template must contain '{cls}{suffix}' exactly once and no other fields")
         names = list(self.attributes) + list(self.classes)
