@@ -16,7 +16,7 @@ from scipy import stats
 from torch.utils.data import ConcatDataset, Dataset, Subset
 from tqdm.auto import tqdm
 
-from .classifier import InMemory, MultiHeadClassifier, classifier_outputs, load_classifier, train_classifier
+from .classifier import InMemory, MultiHeadClassifier, classifier_outputs, train_classifier
 from .core import (UserError, asset_path, atomic_write, check_writable, cli_hyphens, folder_lock, read_json, resolve_device, run_cli,
                          set_seed, write_json)
 from .data import FolderDataset
@@ -48,14 +48,18 @@ def parse_arms(spec: str | Sequence[str]) -> list[str]:
 
 # %% ../nbs/11_augment.ipynb #163610d6
 def rare_subgroups(spec: str = 'isic', below: int = 20, counts: Sequence[float] | None = None, n_groups: int = 32) -> list[int]:
-    "Subgroups that get synthetic images: `'isic'` (fewer than `below` ISIC 2019 train images), `'train'` (fewer than `below` in `counts`), or indices."
+    ("Subgroups that get synthetic images: `'isic'` (fewer than `below` ISIC 2019 train images), `'train'` (fewer than `below` in "
+     "`counts`), or indices.")
     s = str(spec).strip().lower()
     if s in ('isic', 'train'):
         if s == 'train' and counts is None: raise UserError("--rare train needs the real training set's subgroup counts")
         c = np.asarray(isic_train_counts() if s == 'isic' else counts, dtype=np.float64)
         if c.shape != (n_groups,): raise ValueError(f"counts must have {n_groups} entries, got shape {c.shape}")
         out = [int(i) for i in np.flatnonzero(c < below)]
-        if not out: raise UserError(f"no subgroup has fewer than {below} real training images: raise --rare_below or list the subgroups with --rare")
+        if not out:
+            raise UserError(
+                f"no subgroup has fewer than {below} real training images: raise --rare_below or list the subgroups with --rare"
+            )
         return out
     if s == 'all': raise UserError("--rare all would augment every subgroup: name the rare ones ('isic', 'train' or indices like 1,5,13)")
     return sorted(parse_prompts(spec, n_groups))
@@ -83,7 +87,8 @@ SUMMARY_METRICS = {'balanced_accuracy': 'balanced accuracy', 'rare_accuracy': 'r
                    'recall_MEL': 'MEL recall', 'recall_NV': 'NV recall', 'accuracy': 'accuracy'}
 
 def _nanmean(x) -> float:
-    x = np.asarray(x, dtype=np.float64); x = x[np.isfinite(x)]
+    x = np.asarray(x, dtype=np.float64)
+    x = x[np.isfinite(x)]
     return float(x.mean()) if len(x) else float('nan')
 
 def disease_metrics(prob_mel, labels, rare: Sequence[int], threshold: float = 0.5) -> dict:
@@ -107,12 +112,14 @@ def disease_metrics(prob_mel, labels, rare: Sequence[int], threshold: float = 0.
 # %% ../nbs/11_augment.ipynb #5d4f3532
 def t_interval(x, alpha: float = 0.05, bounds: tuple[float, float] | None = None) -> dict:
     "Mean and Student-t `1 - alpha` interval of the finite values of `x` (NaN bounds with fewer than 2 values), clipped to `bounds`."
-    v = np.asarray(x, dtype=np.float64).ravel(); v = v[np.isfinite(v)]
+    v = np.asarray(x, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
     n = len(v)
     if n == 0: return {'mean': float('nan'), 'lo': float('nan'), 'hi': float('nan'), 'sd': float('nan'), 'n': 0}
     m = float(v.mean())
     if n < 2: return {'mean': m, 'lo': float('nan'), 'hi': float('nan'), 'sd': float('nan'), 'n': 1}
-    sd = float(v.std(ddof=1)); h = float(stats.t.ppf(1 - alpha / 2, n - 1)) * sd / math.sqrt(n)
+    sd = float(v.std(ddof=1))
+    h = float(stats.t.ppf(1 - alpha / 2, n - 1)) * sd / math.sqrt(n)
     lo, hi = m - h, m + h
     if bounds is not None: lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
     return {'mean': m, 'lo': lo, 'hi': hi, 'sd': sd, 'n': n}
@@ -143,7 +150,13 @@ class FixedSteps(Dataset):
 # %% ../nbs/11_augment.ipynb #31c5c8ca
 def _hash_path(h, p: Path, big: int = 256 * 2**20):
     "Feed a file (its bytes, or size and mtime when larger than `big`) or a folder's files, sorted, into `h`."
-    files = [p] if p.is_file() else sorted(f for f in p.rglob('*') if f.is_file() and not any(s.startswith('.') for s in f.relative_to(p).parts))
+    files = (
+        [p]
+        if p.is_file()
+        else sorted(
+            f for f in p.rglob('*') if f.is_file() and not any(s.startswith('.') for s in f.relative_to(p).parts)
+        )
+    )
     for f in files:
         h.update(str(f.relative_to(p) if f != p else f.name).encode())
         st = f.stat()
@@ -171,7 +184,8 @@ def _resolve_generator(arms, model, adapter):
     _, cfg = lora_source(adapter)
     if cfg is None: return model, None, 0
     run_model = cfg.get('model', 'default')
-    if model is not None and model != run_model: warnings.warn(f"--model {model} differs from the model the adapter was trained on ({run_model})")
+    if model is not None and model != run_model:
+        warnings.warn(f"--model {model} differs from the model the adapter was trained on ({run_model})")
     return (model or run_model), cfg.get('unet_weights'), int(cfg.get('resolution') or 0)
 
 def synthetic_sets(out, arm: str, rare: Sequence[int], n_per_subgroup: int, seeds: Sequence[int], model: str | None = None,
@@ -180,7 +194,8 @@ def synthetic_sets(out, arm: str, rare: Sequence[int], n_per_subgroup: int, seed
                    progress: bool = True) -> dict[int, Path]:
     "Sample `n_per_subgroup` images of each rare subgroup per seed from the `base` or `rl` generator; `{seed: folder}` (cached, resumable)."
     if arm not in ('base', 'rl'): raise UserError(f"arm {arm!r} has no generator: only 'base' and 'rl' do")
-    if arm == 'rl' and adapter is None: raise UserError("the rl arm needs an adapter: --adapter default (the shipped one), a run folder or a LoRA")
+    if arm == 'rl' and adapter is None:
+        raise UserError("the rl arm needs an adapter: --adapter default (the shipped one), a run folder or a LoRA")
     ad = adapter if arm == 'rl' else None
     settings = dict(num_steps=num_steps, guidance=float(guidance), eta=float(eta), resolution=int(resolution), synth_seed=int(synth_seed))
     name = f"{arm}-{source_fingerprint(model, ad, unet_weights, **settings)}"
@@ -262,24 +277,85 @@ def synthetic_apr(folder, rare, n_per_subgroup, evaluator) -> tuple[np.ndarray, 
     "Per image of a synthetic set: 1.0 when the evaluator's artifact predictions all equal the prompt's artifacts; and its subgroup."
     S = isic_schema()
     heads = [j for j, h in enumerate(evaluator.head_names) if h in S.attributes]     # artifact heads only (APR), even if it has MEL/NV
-    if not heads: raise UserError(f"the evaluator has no artifact head ({', '.join(evaluator.head_names)}): pass one with {', '.join(S.attributes)}")
+    if not heads:
+        raise UserError(
+            f"the evaluator has no artifact head ({', '.join(evaluator.head_names)}): pass one with {', '.join(S.attributes)}"
+        )
     ds = synthetic_dataset(folder, rare, n_per_subgroup)
     p, y = classifier_outputs(evaluator, ds)
     cols = [evaluator.label_columns()[j] for j in heads]
     return exact_match((p[:, heads] > 0.5).long(), y[:, cols]).numpy(), np.array([S.index(r) for r in y.numpy()])
 
-# %% ../nbs/11_augment.ipynb #a922a387
-def run_augment(out: str | Path = 'runs/augment', real: str = 'synthderm', test: str = 'synthderm', arms='real,base,rl',
-                model: str | None = None, adapter: str | None = 'default', seeds: int = 3, n_real: int = 2000,
-                n_test_per_subgroup: int = 25, n_synth_per_subgroup: int = 16, rare: str = 'isic', rare_below: int = 20,
-                steps: int = 150, batch_size: int = 64, lr: float = 3e-3, backbone: str = 'test_resnet', pretrained: str | None = None,
-                image_size: int = 0, num_steps: int = 20, guidance: float = 5.0, eta: float = 1.0, synth_seed: int = 1000,
-                sample_batch_size: int = 32, evaluator: str = 'default', device: str = 'auto', alpha: float = 0.05,
-                progress: bool = True) -> dict:
-    "Run the downstream experiment (the work behind `rl4med-augment`); writes results.json, results.md and augment.png in `out`."
-    t0 = time.time()
+# %% ../nbs/11_augment.ipynb #361367e7
+class _ArmData:
+    "The test set (loaded once) and a seed's real training set (loaded again only when the seed changes it)."
+    def __init__(self, real, test, n_real: int, n_test_per_subgroup: int, size: int, progress: bool):
+        self.real, self.test, self.n_real, self.n_test, self.size, self.progress = real, test, n_real, n_test_per_subgroup, size, progress
+        self._test, self._real = None, {}
+
+    def test_set(self):
+        if self._test is None:
+            ds = BalancedSynthDerm(self.n_test, size=self.size) if self.test == 'synthderm' else FolderDataset(self.test, size=self.size)
+            self._test = InMemory(ds, self.progress, 'load test')
+        return self._test
+
+    def real_set(self, s: int):
+        key = s if self.real == 'synthderm' else 'folder'         # a real folder is the same for every seed: load it once
+        if key not in self._real:
+            self._real.clear()
+            if self.real == 'synthderm':
+                ds, what = SynthDerm(self.n_real, seed=s, size=self.size, frequencies='isic'), f'load real (seed {s})'
+            else: ds, what = FolderDataset(self.real, size=self.size), 'load real'
+            self._real[key] = InMemory(ds, self.progress, what)
+        return self._real[key]
+
+def _run_arm(data: _ArmData, synth: dict, a: str, s: int, key: str, f: Path, rare_idx, n_synth: int, counts: dict, synth_arms,
+             steps: int, batch_size: int, lr: float, backbone: str, size: int, pretrained, dev) -> dict:
+    "Train arm `a` of seed `s` (real data, plus its synthetic rare subgroups), evaluate it on the test set, save its record to `f`."
     S = isic_schema()
-    # -- every check first
+    test_ds, real_ds = data.test_set(), data.real_set(s)
+    parts = [real_ds] + ([InMemory(synthetic_dataset(synth[a][s], rare_idx, n_synth, size))] if a != 'real' else [])
+    train_ds = ConcatDataset(parts) if len(parts) > 1 else real_ds
+    t1 = time.time()
+    model = fit_disease_classifier(train_ds, steps, batch_size, lr, s, backbone, size, pretrained, dev)
+    p, y = _mel_probs(model, test_ds)
+    rec = {'key': key, 'arm': a, 'seed': s, 'steps': steps, 'batch_size': batch_size, 'lr': lr, 'train_size': len(train_ds),
+           'n_real': len(real_ds), 'n_synthetic': len(train_ds) - len(real_ds),
+           'synthetic_subgroups': sorted({S.index(l) for l in _labels_of(train_ds)[len(real_ds):]}),
+           'real_rare_counts': {int(i): int(counts[s][i]) for i in rare_idx},
+           'metrics': disease_metrics(p, y, rare_idx), 'seconds': round(time.time() - t1, 2)}
+    if a == 'real':
+        rec['synthetic_disease_agreement'] = {}
+        for b in synth_arms:
+            ps, ys = _mel_probs(model, synthetic_dataset(synth[b][s], rare_idx, n_synth, size))
+            rec['synthetic_disease_agreement'][b] = float(((ps > 0.5).astype(int) == ys[:, S.names.index('MEL')]).mean())
+    write_json(rec, f)
+    return rec
+
+def _arm_apr(folders: list, rare_idx, n_synth: int, ev) -> dict:
+    "The evaluator's APR on an arm's synthetic images over all seeds, with its interval and per rare subgroup."
+    m, g = (np.concatenate(v) for v in zip(*[synthetic_apr(f, rare_idx, n_synth, ev) for f in folders]))
+    return {
+        'n': int(len(m)),
+        'apr': float(m.mean()),
+        'apr_ci': list(mean_ci(m)),
+        'subgroups': {int(i): float(m[g == i].mean()) for i in rare_idx},
+    }
+
+# %% ../nbs/11_augment.ipynb #77276113
+def _write_results(out: Path, res: dict):
+    "results.json, results.md and augment.png in `out`."
+    import matplotlib.pyplot as plt
+    write_json(res, out/'results.json')
+    with atomic_write(out/'results.md') as fh: fh.write(results_markdown(res))
+    fig = plot_results(res)
+    with atomic_write(out/'augment.png', 'wb') as fh: fig.savefig(fh, format='png', dpi=110, bbox_inches='tight')
+    plt.close(fig)
+
+# %% ../nbs/11_augment.ipynb #a922a387
+def _check_augment_args(arms, seeds, steps, batch_size, n_test_per_subgroup, num_steps, sample_batch_size, n_synth_per_subgroup,
+                        alpha, lr, real, test, n_real, adapter, model) -> tuple:
+    "Every check of `run_augment` that needs no model: arms, seeds, sizes, folders, the adapter."
     arm_list = parse_arms(arms)
     if not isinstance(seeds, (int, np.integer)) or isinstance(seeds, bool) or seeds < 1:
         raise UserError(f"--seeds must be a number of seeds of at least 1 (3 or more for intervals), got {seeds!r}")
@@ -294,94 +370,92 @@ def run_augment(out: str | Path = 'runs/augment', real: str = 'synthderm', test:
     if not 0 < alpha < 1: raise UserError(f"alpha must be in (0, 1), got {alpha}")
     if not lr >= 0: raise UserError(f"--lr must be non-negative, got {lr}")
     real, test = _check_folder(real, 'real'), _check_folder(test, 'test')
-    if real == 'synthderm' and not (isinstance(n_real, (int, np.integer)) and n_real >= 1): raise UserError(f"--n_real must be at least 1, got {n_real!r}")
+    if real == 'synthderm' and not (isinstance(n_real, (int, np.integer)) and n_real >= 1):
+        raise UserError(f"--n_real must be at least 1, got {n_real!r}")
     if real == 'synthderm' and seeds > 2**16: raise UserError("SynthDerm data seeds go up to 65535: use fewer --seeds")
     if 'rl' in arm_list:
-        if adapter in (None, '', 'none'): raise UserError("the rl arm needs --adapter: 'default' (the shipped DDPO adapter), an rl4med-train run folder or a LoRA")
+        if adapter in (None, '', 'none'):
+            raise UserError(
+                "the rl arm needs --adapter: 'default' (the shipped DDPO adapter), an rl4med-train run folder or a LoRA"
+            )
         lora_source(adapter)                               # a missing adapter fails here, before any work
     if model not in (None, 'default') and not Path(model).expanduser().is_dir(): raise UserError(f"--model {model}: no such model folder")
-    gen_model, unet_weights, resolution = _resolve_generator(arm_list, model, adapter)
-    size = int(image_size) or (64 if real == 'synthderm' else 224)
-    dev = resolve_device(device)
-    out = check_writable(out, 'output folder')
-    if out.exists() and not out.is_dir(): raise UserError(f"--out {out} exists and is not a folder")
-    ev = resolve_classifier(evaluator, default_evaluator, dev)
-    # -- rare subgroups
+    return arm_list, seed_list, synth_arms, real, test
+
+def _rare_counts(real, n_real: int, seed_list: list[int], rare: str, rare_below: int) -> tuple[dict, list[int]]:
+    "Per seed, the real training set's count of each subgroup; and the rare subgroups."
+    S = isic_schema()
     if real == 'synthderm': counts = {s: np.bincount(SynthDerm(n_real, seed=s).indices, minlength=S.n_prompts) for s in seed_list}
     else:
         c = np.bincount([S.index(l) for l in FolderDataset(real).labels], minlength=S.n_prompts)
         counts = {s: c for s in seed_list}
     expected = (n_real * subgroup_weights('isic')) if real == 'synthderm' else counts[0]
     rare_idx = rare_subgroups(rare, rare_below, expected)
+    return counts, rare_idx
+
+# %% ../nbs/11_augment.ipynb #78a96fe2
+def _plan_runs(out: Path, arm_list, seed_list, synth: dict, synth_arms, base_key: dict, n_synth: int) -> tuple[dict, list]:
+    "The (arm, seed) records already in `out` with the same settings, and the runs still to do."
+    runs, todo = {a: {} for a in arm_list}, []
+    for s in seed_list:
+        for a in arm_list:
+            sub = {b: synth[b][s].parent.name for b in synth_arms} if a == 'real' else {a: synth[a][s].parent.name}
+            key = _key(**base_key, arm=a, seed=s, synthetic=sub, n_synth=n_synth)
+            f = out/'runs'/f'{a}-seed{s}.json'
+            if f.is_file() and read_json(f).get('key') == key: runs[a][s] = read_json(f)
+            else: todo.append((s, a, key, f))
+    return runs, todo
+
+# %% ../nbs/11_augment.ipynb #49f95eb3
+def run_augment(out: str | Path = 'runs/augment', real: str = 'synthderm', test: str = 'synthderm', arms='real,base,rl',
+                model: str | None = None, adapter: str | None = 'default', seeds: int = 3, n_real: int = 2000,
+                n_test_per_subgroup: int = 25, n_synth_per_subgroup: int = 16, rare: str = 'isic', rare_below: int = 20,
+                steps: int = 150, batch_size: int = 64, lr: float = 3e-3, backbone: str = 'test_resnet', pretrained: str | None = None,
+                image_size: int = 0, num_steps: int = 20, guidance: float = 5.0, eta: float = 1.0, synth_seed: int = 1000,
+                sample_batch_size: int = 32, evaluator: str = 'default', device: str = 'auto', alpha: float = 0.05,
+                progress: bool = True) -> dict:
+    "Run the downstream experiment (the work behind `rl4med-augment`); writes results.json, results.md and augment.png in `out`."
+    t0 = time.time()
+    arm_list, seed_list, synth_arms, real, test = _check_augment_args(
+        arms, seeds, steps, batch_size, n_test_per_subgroup, num_steps, sample_batch_size, n_synth_per_subgroup, alpha, lr, real, test,
+        n_real, adapter, model)
+    gen_model, unet_weights, resolution = _resolve_generator(arm_list, model, adapter)
+    size = int(image_size) or (64 if real == 'synthderm' else 224)
+    dev = resolve_device(device)
+    out = check_writable(out, 'output folder')
+    if out.exists() and not out.is_dir(): raise UserError(f"--out {out} exists and is not a folder")
+    ev = resolve_classifier(evaluator, default_evaluator, dev)
+    counts, rare_idx = _rare_counts(real, n_real, seed_list, rare, rare_below)
     cfg = dict(real=real, test=test, arms=arm_list, model=gen_model or 'default', adapter=adapter if 'rl' in arm_list else None,
-               unet_weights=unet_weights, seeds=seed_list, n_real=n_real if real == 'synthderm' else None, n_test_per_subgroup=n_test_per_subgroup,
-               n_synth_per_subgroup=n_synth_per_subgroup if synth_arms else 0, rare=rare_idx, rare_spec=rare, rare_below=rare_below,
-               steps=steps, batch_size=batch_size, lr=lr, backbone=backbone, pretrained=pretrained, image_size=size, num_steps=num_steps,
-               guidance=guidance, eta=eta, synth_seed=synth_seed, evaluator=evaluator, alpha=alpha, interval='student-t across seeds (paired by seed for differences)')
+               unet_weights=unet_weights, seeds=seed_list, n_real=n_real if real == 'synthderm' else None,
+               n_test_per_subgroup=n_test_per_subgroup, n_synth_per_subgroup=n_synth_per_subgroup if synth_arms else 0, rare=rare_idx,
+               rare_spec=rare, rare_below=rare_below, steps=steps, batch_size=batch_size, lr=lr, backbone=backbone, pretrained=pretrained,
+               image_size=size, num_steps=num_steps, guidance=guidance, eta=eta, synth_seed=synth_seed, evaluator=evaluator, alpha=alpha,
+               interval='student-t across seeds (paired by seed for differences)')
     out.mkdir(parents=True, exist_ok=True)
     write_json(cfg, out/'config.json')
     # -- synthetic sets (the rl arm first: an adapter that does not load fails before the base model samples)
     synth = {a: synthetic_sets(out, a, rare_idx, n_synth_per_subgroup, seed_list, gen_model, adapter if a == 'rl' else None, unet_weights,
                                resolution, synth_seed, num_steps, guidance, eta, sample_batch_size, dev, progress)
              for a in sorted(synth_arms, key=lambda a: a != 'rl')}
-    apr = {}
-    for a in synth_arms:
-        m, g = (np.concatenate(v) for v in zip(*[synthetic_apr(synth[a][s], rare_idx, n_synth_per_subgroup, ev) for s in seed_list]))
-        apr[a] = {'n': int(len(m)), 'apr': float(m.mean()), 'apr_ci': list(mean_ci(m)),
-                  'subgroups': {int(i): float(m[g == i].mean()) for i in rare_idx}}
+    apr = {a: _arm_apr([synth[a][s] for s in seed_list], rare_idx, n_synth_per_subgroup, ev) for a in synth_arms}
     # -- train and evaluate every (arm, seed)
     base_key = dict(real=_folder_key(real), test=_folder_key(test), n_real=cfg['n_real'], n_test_per_subgroup=n_test_per_subgroup,
                     rare=rare_idx, steps=steps, batch_size=batch_size, lr=lr, backbone=backbone, pretrained=pretrained, image_size=size)
-    runs, todo = {a: {} for a in arm_list}, []
-    for s in seed_list:
-        for a in arm_list:
-            sub = {b: synth[b][s].parent.name for b in synth_arms} if a == 'real' else {a: synth[a][s].parent.name}
-            key = _key(**base_key, arm=a, seed=s, synthetic=sub, n_synth=n_synth_per_subgroup if synth_arms else 0)
-            f = out/'runs'/f'{a}-seed{s}.json'
-            if f.is_file() and read_json(f).get('key') == key: runs[a][s] = read_json(f)
-            else: todo.append((s, a, key, f))
-    test_ds = None
+    runs, todo = _plan_runs(out, arm_list, seed_list, synth, synth_arms, base_key, n_synth_per_subgroup if synth_arms else 0)
+    data = _ArmData(real, test, n_real, n_test_per_subgroup, size, progress)
     bar = tqdm(total=len(todo), disable=not progress or not todo, desc='train arms', unit='run')
-    real_cache = {}
     for s, a, key, f in todo:
         bar.set_postfix(arm=a, seed=s)
-        if test_ds is None:
-            test_ds = InMemory(BalancedSynthDerm(n_test_per_subgroup, size=size) if test == 'synthderm' else FolderDataset(test, size=size),
-                               progress, 'load test')
-        rkey = s if real == 'synthderm' else 'folder'                   # a real folder is the same for every seed: load it once
-        if rkey not in real_cache:
-            real_cache.clear()
-            real_cache[rkey] = InMemory(SynthDerm(n_real, seed=s, size=size, frequencies='isic') if real == 'synthderm' else FolderDataset(real, size=size),
-                                        progress, f'load real (seed {s})' if real == 'synthderm' else 'load real')
-        real_ds = real_cache[rkey]
-        parts = [real_ds] + ([InMemory(synthetic_dataset(synth[a][s], rare_idx, n_synth_per_subgroup, size))] if a != 'real' else [])
-        train_ds = ConcatDataset(parts) if len(parts) > 1 else real_ds
-        t1 = time.time()
-        model = fit_disease_classifier(train_ds, steps, batch_size, lr, s, backbone, size, pretrained, dev)
-        p, y = _mel_probs(model, test_ds)
-        rec = {'key': key, 'arm': a, 'seed': s, 'steps': steps, 'batch_size': batch_size, 'lr': lr, 'train_size': len(train_ds),
-               'n_real': len(real_ds), 'n_synthetic': len(train_ds) - len(real_ds),
-               'synthetic_subgroups': sorted({S.index(l) for l in _labels_of(train_ds)[len(real_ds):]}),
-               'real_rare_counts': {int(i): int(counts[s][i]) for i in rare_idx},
-               'metrics': disease_metrics(p, y, rare_idx), 'seconds': round(time.time() - t1, 2)}
-        if a == 'real':
-            rec['synthetic_disease_agreement'] = {}
-            for b in synth_arms:
-                ps, ys = _mel_probs(model, synthetic_dataset(synth[b][s], rare_idx, n_synth_per_subgroup, size))
-                rec['synthetic_disease_agreement'][b] = float(((ps > 0.5).astype(int) == ys[:, S.names.index('MEL')]).mean())
-        write_json(rec, f)
-        runs[a][s] = rec
+        runs[a][s] = _run_arm(data, synth, a, s, key, f, rare_idx, n_synth_per_subgroup, counts, synth_arms, steps, batch_size, lr,
+                              backbone, size, pretrained, dev)
         bar.update(1)
     bar.close()
     res = summarize(runs, arm_list, rare_idx, alpha)
     res.update(config=cfg, synthetic_apr=apr, seconds=round(time.time() - t0, 1),
                synthetic_folders={a: {s: str(p) for s, p in synth[a].items()} for a in synth_arms},
                real_rare_counts_mean={int(i): float(np.mean([counts[s][i] for s in seed_list])) for i in rare_idx})
-    write_json(res, out/'results.json')
-    with atomic_write(out/'results.md') as fh: fh.write(results_markdown(res))
-    fig = plot_results(res)
-    with atomic_write(out/'augment.png', 'wb') as fh: fig.savefig(fh, format='png', dpi=110, bbox_inches='tight')
-    import matplotlib.pyplot as plt; plt.close(fig)
+    _write_results(out, res)
     return res
 
 # %% ../nbs/11_augment.ipynb #656dc2c3
@@ -394,11 +468,26 @@ def summarize(runs: dict, arms: Sequence[str], rare: Sequence[int], alpha: float
         v = _at(runs[a][s]['metrics']['subgroups'], i)['accuracy']
         return float('nan') if v is None else v
     n_groups = isic_schema().n_prompts
-    out = {'arms': list(arms), 'seeds': seeds, 'rare': list(rare), 'alpha': alpha, 'summary': {}, 'subgroups': {}, 'differences': {}, 'runs': {}}
+    out = {
+        'arms': list(arms),
+        'seeds': seeds,
+        'rare': list(rare),
+        'alpha': alpha,
+        'summary': {},
+        'subgroups': {},
+        'differences': {},
+        'runs': {},
+    }
     for a in arms:
         out['summary'][a] = {k: t_interval([val(a, s, k) for s in seeds], alpha, (0, 1)) for k in SUMMARY_METRICS}
         out['subgroups'][a] = {i: t_interval([sub(a, s, i) for s in seeds], alpha, (0, 1)) for i in range(n_groups)}
-        out['runs'][a] = {s: {k: runs[a][s][k] for k in ('seed', 'steps', 'batch_size', 'train_size', 'n_real', 'n_synthetic', 'seconds')} for s in seeds}
+        out['runs'][a] = {
+            s: {
+                k: runs[a][s][k]
+                for k in ('seed', 'steps', 'batch_size', 'train_size', 'n_real', 'n_synthetic', 'seconds')
+            }
+            for s in seeds
+        }
         agree = [runs[a][s].get('synthetic_disease_agreement') for s in seeds]
         if all(agree): out['synthetic_disease_agreement'] = {b: t_interval([g[b] for g in agree], alpha, (0, 1)) for b in agree[0]}
     ref = arms[0]
@@ -423,9 +512,13 @@ def _fmt_diff(ci: dict, d: int = 3) -> str:
     if not math.isfinite(ci['lo']): return f"{ci['mean']:+.{d}f}"
     return f"{ci['mean']:+.{d}f} [{ci['lo']:+.{d}f}, {ci['hi']:+.{d}f}]"
 
+# %% ../nbs/11_augment.ipynb #da90a10e
 def results_markdown(res: dict) -> str:
     "The results as markdown: settings, the summary table, paired differences, synthetic sets, and per-subgroup accuracy."
-    S = isic_schema(); c = res['config']; arms = res['arms']; pct = round(100 * (1 - res['alpha']))
+    S = isic_schema()
+    c = res['config']
+    arms = res['arms']
+    pct = round(100 * (1 - res['alpha']))
     real = 'SynthDerm with ISIC 2019 train subgroup frequencies' if c['real'] == 'synthderm' else f"folder {c['real']}"
     test = (f"SynthDerm test split, {c['n_test_per_subgroup']} images per subgroup ({32 * c['n_test_per_subgroup']})"
             if c['test'] == 'synthderm' else f"folder {c['test']}")
@@ -444,19 +537,29 @@ def results_markdown(res: dict) -> str:
     if res['differences']:
         lines += ['', f"Differences from `{arms[0]}` (paired by seed):", '',
                   '| arm | ' + ' | '.join(f'Δ {v}' for v in list(SUMMARY_METRICS.values())[:4]) + ' |', '|---|' + '---|' * 4]
-        for a, d in res['differences'].items(): lines.append(f'| {a} | ' + ' | '.join(_fmt_diff(d[k]) for k in list(SUMMARY_METRICS)[:4]) + ' |')
+        for a, d in res['differences'].items():
+            lines.append(f'| {a} | ' + ' | '.join(_fmt_diff(d[k]) for k in list(SUMMARY_METRICS)[:4]) + ' |')
     if res.get('synthetic_apr'):
         agree = res.get('synthetic_disease_agreement', {})
-        lines += ['', 'Synthetic sets: APR = images whose artifacts the held-out evaluator finds exactly as prompted (bootstrap 95% CI over images); '
-                  'disease agreement = images the real-only classifier gives the prompted disease (mean over seeds).', '',
-                  '| arm | images | APR | disease agreement |', '|---|---|---|---|']
+        lines += [
+            '',
+            'Synthetic sets: APR = images whose artifacts the held-out evaluator finds exactly as prompted (bootstrap 95% CI over images); '
+            'disease agreement = images the real-only classifier gives the prompted disease (mean over seeds).',
+            '',
+            '| arm | images | APR | disease agreement |',
+            '|---|---|---|---|',
+        ]
         for a, v in res['synthetic_apr'].items():
             lines.append(f"| {a} | {v['n']} | {v['apr']:.3f} [{v['apr_ci'][0]:.3f}, {v['apr_ci'][1]:.3f}] | {_fmt(agree.get(a))} |")
     rc = res.get('real_rare_counts_mean', {})
     syn = list(res.get('synthetic_apr') or {})
-    lines += ['', 'Accuracy per subgroup (rare subgroups first, marked *; "real train n": mean over seeds; APR: of the synthetic images):', '',
-              '| idx | subgroup | real train n | test n | ' + ' | '.join(arms + [f'APR {a}' for a in syn]) + ' |',
-              '|---|---|---|---|' + '---|' * (len(arms) + len(syn))]
+    lines += [
+        '',
+        'Accuracy per subgroup (rare subgroups first, marked *; "real train n": mean over seeds; APR: of the synthetic images):',
+        '',
+        '| idx | subgroup | real train n | test n | ' + ' | '.join(arms + [f'APR {a}' for a in syn]) + ' |',
+        '|---|---|---|---|' + '---|' * (len(arms) + len(syn)),
+    ]
     order = list(res['rare']) + [i for i in range(32) if i not in res['rare']]
     for i in order:
         star = '*' if i in res['rare'] else ''
@@ -466,10 +569,12 @@ def results_markdown(res: dict) -> str:
                      + ' | '.join([_fmt(_at(res['subgroups'][a], i), 2) for a in arms] + aprs) + ' |')
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/11_augment.ipynb #f8164b35
 def plot_results(res: dict):
     "Bar chart: the summary metrics (left) and each rare subgroup's accuracy (right) per arm, with the intervals as error bars."
     import matplotlib.pyplot as plt
-    S = isic_schema(); arms = res['arms']
+    S = isic_schema()
+    arms = res['arms']
     keys = ['balanced_accuracy', 'rare_accuracy', 'common_accuracy', 'worst_subgroup_accuracy']
     rare = list(res['rare'])
     fig, (a0, a1) = plt.subplots(1, 2, figsize=(4 + 0.55 * len(rare) * max(1, len(arms) / 3) + 4, 4.2),
@@ -478,17 +583,24 @@ def plot_results(res: dict):
     def bars(ax, groups, get):
         for j, a in enumerate(arms):
             cis = [get(a, g) for g in groups]
-            m = np.array([c['mean'] for c in cis]); lo = np.array([c['lo'] for c in cis]); hi = np.array([c['hi'] for c in cis])
+            m = np.array([c['mean'] for c in cis])
+            lo = np.array([c['lo'] for c in cis])
+            hi = np.array([c['hi'] for c in cis])
             err = np.where(np.isfinite(lo), np.vstack([m - lo, hi - m]), 0)
             ax.bar(np.arange(len(groups)) + (j - (len(arms) - 1) / 2) * w, np.nan_to_num(m), w, yerr=err, capsize=2, label=a)
     bars(a0, keys, lambda a, k: res['summary'][a][k])
-    a0.set_xticks(range(len(keys))); a0.set_xticklabels([SUMMARY_METRICS[k] for k in keys], rotation=25, ha='right', fontsize=8)
-    a0.set_ylabel('accuracy'); a0.set_title('summary', fontsize=9)
+    a0.set_xticks(range(len(keys)))
+    a0.set_xticklabels([SUMMARY_METRICS[k] for k in keys], rotation=25, ha='right', fontsize=8)
+    a0.set_ylabel('accuracy')
+    a0.set_title('summary', fontsize=9)
     bars(a1, rare, lambda a, i: _at(res['subgroups'][a], i))
-    a1.set_xticks(range(len(rare))); a1.set_xticklabels([S.slug(i) for i in rare], rotation=60, ha='right', fontsize=7)
+    a1.set_xticks(range(len(rare)))
+    a1.set_xticklabels([S.slug(i) for i in rare], rotation=60, ha='right', fontsize=7)
     a1.set_title('rare subgroups', fontsize=9)
     lo = min([res['summary'][a][k]['mean'] for a in arms for k in keys] + [0.5])
-    for ax in (a0, a1): ax.set_ylim(max(0.0, lo - 0.1), 1.02); ax.grid(axis='y', alpha=0.3)
+    for ax in (a0, a1):
+        ax.set_ylim(max(0.0, lo - 0.1), 1.02)
+        ax.grid(axis='y', alpha=0.3)
     pct = round(100 * (1 - res['alpha']))
     fig.suptitle(f"MEL vs NV: real vs real + synthetic rare subgroups ({len(res['seeds'])} seeds, {pct}% t-intervals)",
                  fontsize=10, x=0.01, ha='left')
@@ -501,16 +613,21 @@ cli_hyphens('rl4med-augment', __name__)
 @call_parse
 def augment_cli(
     out: str = 'runs/augment',         # output folder: results.md/.json, augment.png, runs/, synthetic/ (a rerun reuses what is there)
-    real: str = 'synthderm',           # real training set: 'synthderm' (ISIC 2019 subgroup frequencies) or a per-prompt folder (e.g. ISIC train)
-    test: str = 'synthderm',           # test set: 'synthderm' (test split, uniform over the 32 subgroups) or a per-prompt folder (e.g. ISIC test)
-    arms: str = 'real,base,rl',        # arms, the first is the reference: real (real only), base / rl (+ synthetic rare subgroups from that model)
-    model: str = None,                 # base model: 'default' (the shipped tiny model) or a diffusers folder (default: the adapter run's model)
+    # real training set: 'synthderm' (ISIC 2019 subgroup frequencies) or a per-prompt folder (e.g. ISIC train)
+    real: str = 'synthderm',
+    # test set: 'synthderm' (test split, uniform over the 32 subgroups) or a per-prompt folder (e.g. ISIC test)
+    test: str = 'synthderm',
+    # arms, the first is the reference: real (real only), base / rl (+ synthetic rare subgroups from that model)
+    arms: str = 'real,base,rl',
+    # base model: 'default' (the shipped tiny model) or a diffusers folder (default: the adapter run's model)
+    model: str = None,
     adapter: str = 'default',          # RL adapter: 'default' (shipped), an rl4med-train run folder, a LoRA folder or .safetensors file
     seeds: int = 3,                    # number of seeds (0..N-1): real sample, synthetic noise, weights and batch order; intervals need 2+
     n_real: int = 2000,                # synthderm: real training images per seed (a folder: all of it is used)
     n_test_per_subgroup: int = 25,     # synthderm: test images per subgroup (32 subgroups)
     n_synth_per_subgroup: int = 16,    # synthetic images per rare subgroup, per seed and synthetic arm
-    rare: str = 'isic',                # rare subgroups: 'isic' (fewer than --rare_below ISIC 2019 train images), 'train' (in the real set), or indices 1,5,13
+    # rare subgroups: 'isic' (fewer than --rare_below ISIC 2019 train images), 'train' (in the real set), or indices 1,5,13
+    rare: str = 'isic',
     rare_below: int = 20,              # the threshold of 'isic' and 'train'
     steps: int = 150,                  # training steps for every arm (the same budget whatever the training set's size)
     batch_size: int = 64,              # training batch size
@@ -528,7 +645,8 @@ def augment_cli(
     alpha: float = 0.05,               # 1 - confidence of the intervals
     progress: bool = True,             # progress bars
 ):
-    "Train a MEL-vs-NV classifier on real data alone and with synthetic rare-subgroup images from the base and the RL model; per-subgroup results with intervals over seeds."
+    ("Train a MEL-vs-NV classifier on real data alone and with synthetic rare-subgroup images from the base and the RL model; per-subgroup "
+     "results with intervals over seeds.")
     kw = dict(locals())                                   # every flag is an argument of run_augment
     def _go():
         with folder_lock(out, 'output folder'):

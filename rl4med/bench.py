@@ -21,11 +21,11 @@ from .models import build_tokenizer, default_pipeline, load_pipeline, sd15_ddim,
 from .prompts import isic_schema
 
 # %% auto #0
-__all__ = ['CLOCKS', 'SD15_UNET', 'SD15_TEXT', 'SD15_VAE', 'MODELS', 'EPOCH_KEYS', 'TARGETS', 'DEFAULTS', 'PARTS', 'unet_passes',
-           'sync', 'interleaved', 'pick_clock', 'medians', 'rss_bytes', 'peak_rss_bytes', 'PeakMemory', 'autocast',
-           'sd15_random_pipeline', 'bench_pipeline', 'apply_toggles', 'sampling_bench', 'training_bench',
-           'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_trainer', 'targets_met', 'run_bench',
-           'sweep_variants', 'run_sweep', 'format_table', 'profile_tables', 'profile_run', 'bench_cli']
+__all__ = ['CLOCKS', 'SD15_UNET', 'SD15_TEXT', 'SD15_VAE', 'MODELS', 'EPOCH_KEYS', 'TARGETS', 'DEFAULTS', 'PARTS', 'BENCH_ARGS',
+           'PROFILE_ARGS', 'unet_passes', 'sync', 'interleaved', 'pick_clock', 'medians', 'rss_bytes', 'peak_rss_bytes',
+           'PeakMemory', 'autocast', 'sd15_random_pipeline', 'bench_pipeline', 'apply_toggles', 'sampling_bench',
+           'training_bench', 'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_trainer', 'targets_met',
+           'run_bench', 'sweep_variants', 'run_sweep', 'format_table', 'profile_tables', 'profile_run', 'bench_cli']
 
 # %% ../nbs/13_bench.ipynb #9f13fd47
 def unet_passes(steps: int, guidance: float, timestep_fraction: float = 1.0, backward_cost: float = 2.0) -> dict:
@@ -46,15 +46,18 @@ def sync(device) -> None:
 CLOCKS = {'wall': time.perf_counter, 'cpu': time.process_time}
 
 def interleaved(fns: dict[str, Callable], device='cpu', repeats: int = 3, warmup: int = 1) -> dict[str, dict[str, list[float]]]:
-    "Wall and process-CPU seconds of each call of each function, taking turns (order alternating) `repeats` times after `warmup` untimed rounds."
+    ("Wall and process-CPU seconds of each call of each function, taking turns (order alternating) `repeats` times after `warmup` untimed "
+     "rounds.")
     if repeats < 1: raise UserError(f"repeats must be at least 1, got {repeats}")
     for _ in range(warmup):
         for f in fns.values(): f()
     out = {k: {c: [] for c in CLOCKS} for k in fns}
     for r in range(repeats):
         for k, f in (list(fns.items()) if r % 2 == 0 else list(fns.items())[::-1]):
-            sync(device); t0 = {c: clk() for c, clk in CLOCKS.items()}
-            f(); sync(device)
+            sync(device)
+            t0 = {c: clk() for c, clk in CLOCKS.items()}
+            f()
+            sync(device)
             t1 = {c: clk() for c, clk in CLOCKS.items()}
             for c in CLOCKS: out[k][c].append(t1[c] - t0[c])
     return out
@@ -94,14 +97,20 @@ class PeakMemory:
     def _poll(self):
         while not self._stop.wait(self.interval): self._peak = max(self._peak, rss_bytes())
     def __enter__(self):
-        if self.device.type == 'cuda': sync(self.device); torch.cuda.reset_peak_memory_stats(self.device)
+        if self.device.type == 'cuda':
+            sync(self.device)
+            torch.cuda.reset_peak_memory_stats(self.device)
         self._peak, self._stop = rss_bytes(), threading.Event()
-        self._thread = threading.Thread(target=self._poll, daemon=True); self._thread.start()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
         return self
     def __exit__(self, *exc):
-        self._stop.set(); self._thread.join()
+        self._stop.set()
+        self._thread.join()
         self.rss_mb = max(self._peak, rss_bytes()) / 2**20
-        if self.device.type == 'cuda': sync(self.device); self.cuda_mb = torch.cuda.max_memory_allocated(self.device) / 2**20
+        if self.device.type == 'cuda':
+            sync(self.device)
+            self.cuda_mb = torch.cuda.max_memory_allocated(self.device) / 2**20
         return False
     def as_dict(self) -> dict: return {'rss_peak_mb': self.rss_mb, 'cuda_max_allocated_mb': self.cuda_mb}
 
@@ -111,9 +120,18 @@ def autocast(device, dtype: torch.dtype):
     return torch.autocast(torch.device(device).type, dtype=dtype)
 
 # %% ../nbs/13_bench.ipynb #2d6a818a
-SD15_UNET = dict(sample_size=64, in_channels=4, out_channels=4, layers_per_block=2, block_out_channels=(320, 640, 1280, 1280),
-                 down_block_types=('CrossAttnDownBlock2D',) * 3 + ('DownBlock2D',), up_block_types=('UpBlock2D',) + ('CrossAttnUpBlock2D',) * 3,
-                 cross_attention_dim=768, attention_head_dim=8, norm_num_groups=32)
+SD15_UNET = dict(
+    sample_size=64,
+    in_channels=4,
+    out_channels=4,
+    layers_per_block=2,
+    block_out_channels=(320, 640, 1280, 1280),
+    down_block_types=('CrossAttnDownBlock2D',) * 3 + ('DownBlock2D',),
+    up_block_types=('UpBlock2D',) + ('CrossAttnUpBlock2D',) * 3,
+    cross_attention_dim=768,
+    attention_head_dim=8,
+    norm_num_groups=32,
+)
 SD15_TEXT = dict(vocab_size=49408, hidden_size=768, intermediate_size=3072, num_hidden_layers=12, num_attention_heads=12,
                  max_position_embeddings=77, hidden_act='quick_gelu', projection_dim=768)
 SD15_VAE = dict(in_channels=3, out_channels=3, down_block_types=('DownEncoderBlock2D',) * 4, up_block_types=('UpDecoderBlock2D',) * 4,
@@ -128,8 +146,15 @@ def sd15_random_pipeline(seed: int = 0, device='cpu', dtype: torch.dtype = torch
     with dev:                                            # initialised on the device itself: fast on a GPU, free on 'meta'
         unet = UNet2DConditionModel(**SD15_UNET)
         vae = AutoencoderKL(**SD15_VAE)
-        te = CLIPTextModel(CLIPTextConfig(**SD15_TEXT, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id))
-    for m in (unet, vae, te): m.requires_grad_(False); m.eval(); m.to(dtype)
+        te = CLIPTextModel(
+            CLIPTextConfig(
+                **SD15_TEXT, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id
+            )
+        )
+    for m in (unet, vae, te):
+        m.requires_grad_(False)
+        m.eval()
+        m.to(dtype)
     pipe = StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=tok, unet=unet, scheduler=sd15_ddim(),
                                    safety_checker=None, feature_extractor=None, requires_safety_checker=False)
     pipe.set_progress_bar_config(disable=True)
@@ -143,8 +168,11 @@ def bench_pipeline(model: str = 'default', device='cpu', dtype: torch.dtype = to
     "The pipeline to benchmark: a name from `MODELS` or a local diffusers folder."
     if model == 'default': return default_pipeline(device=device, dtype=dtype)
     if model == 'tiny-test':
-        p = tiny_pipeline(size='test', image_size=32); p.to(device, dtype)
-        for m in (p.unet, p.vae, p.text_encoder): m.requires_grad_(False); m.eval()
+        p = tiny_pipeline(size='test', image_size=32)
+        p.to(device, dtype)
+        for m in (p.unet, p.vae, p.text_encoder):
+            m.requires_grad_(False)
+            m.eval()
         return p
     if model == 'sd15-random': return sd15_random_pipeline(device=device, dtype=dtype)
     if not Path(model).expanduser().is_dir():
@@ -170,30 +198,49 @@ def _timing(t: dict, clock: str, names: Sequence[str]) -> dict:
 def sampling_bench(pipe: StableDiffusionPipeline, prompts: Sequence[str], steps: int = 20, guidance: float = 5.0, repeats: int = 3,
                    dtype: torch.dtype = torch.float32, resolution: int | None = None, warmup: int = 1, diffusers: bool = True,
                    clock: str = 'auto') -> dict:
-    "Seconds per batch of `sample_with_logprob` and of diffusers' `StableDiffusionPipeline.__call__` (same prompts, steps, guidance, eta, noise)."
-    dev = pipe.unet.device; clock = pick_clock(clock, dev)
+    ("Seconds per batch of `sample_with_logprob` and of diffusers' `StableDiffusionPipeline.__call__` (same prompts, steps, guidance, eta, "
+     "noise).")
+    dev = pipe.unet.device
+    clock = pick_clock(clock, dev)
     h = resolution or pipe.unet.config.sample_size * pipe.vae_scale_factor
     def ours():
-        with autocast(dev, dtype): sample_with_logprob(pipe, prompts, num_steps=steps, guidance_scale=guidance, generator=_gen(), height=h, width=h)
+        with autocast(dev, dtype):
+            sample_with_logprob(
+                pipe, prompts, num_steps=steps, guidance_scale=guidance, generator=_gen(), height=h, width=h
+            )
     def theirs():
         with autocast(dev, dtype): pipe(list(prompts), num_inference_steps=steps, guidance_scale=guidance, eta=1.0, height=h, width=h,
                                         output_type='pt', generator=_gen())
     fns = {'ours': ours, **({'diffusers': theirs} if diffusers else {})}
     with PeakMemory(dev) as mem: t = interleaved(fns, dev, repeats, warmup)
     tm, n = _timing(t, clock, list(fns)), len(prompts)
-    r = {'images': n, 'steps': steps, 'guidance': guidance, 'resolution': h, 'unet_forwards_per_batch': steps * (2 if guidance > 1 else 1),
-         'ours_s': tm['median_s']['ours'], 'ours_images_per_s': n / tm['median_s']['ours'], 'ours_images_per_s_wall': n / tm['median_wall_s']['ours'],
-         **tm, **mem.as_dict()}
+    r = {
+        'images': n,
+        'steps': steps,
+        'guidance': guidance,
+        'resolution': h,
+        'unet_forwards_per_batch': steps * (2 if guidance > 1 else 1),
+        'ours_s': tm['median_s']['ours'],
+        'ours_images_per_s': n / tm['median_s']['ours'],
+        'ours_images_per_s_wall': n / tm['median_wall_s']['ours'],
+        **tm,
+        **mem.as_dict(),
+    }
     if diffusers:
-        r.update(diffusers_s=tm['median_s']['diffusers'], diffusers_images_per_s=n / tm['median_s']['diffusers'],
-                 diffusers_images_per_s_wall=n / tm['median_wall_s']['diffusers'], ratio=tm['median_s']['ours'] / tm['median_s']['diffusers'])
+        r.update(
+            diffusers_s=tm['median_s']['diffusers'],
+            diffusers_images_per_s=n / tm['median_s']['diffusers'],
+            diffusers_images_per_s_wall=n / tm['median_wall_s']['diffusers'],
+            ratio=tm['median_s']['ours'] / tm['median_s']['diffusers'],
+        )
     return r
 
 # %% ../nbs/13_bench.ipynb #417efc15
 def training_bench(trainer, samples: dict, adv: torch.Tensor, repeats: int = 3, warmup: int = 1, clock: str = 'auto') -> dict:
     "Seconds per (sample x timestep) of `trainer.train_epoch` on `samples` and of a bare UNet forward+backward on the same inputs."
     c, acc = trainer.c, trainer.acc
-    dev = acc.device; clock = pick_clock(clock, dev)
+    dev = acc.device
+    clock = pick_clock(clock, dev)
     n, B, K, T = len(adv), c.train.batch_size, trainer.K, trainer.T
     cfg = c.train.cfg and c.sample.guidance_scale > 1.0
     unet = trainer.unet
@@ -203,11 +250,13 @@ def training_bench(trainer, samples: dict, adv: torch.Tensor, repeats: int = 3, 
         unet.train()
         for s in range(0, n, B):
             mb = slice(s, s + B)
-            lat, ts = samples['latents'][mb].to(dev), samples['timesteps'][mb].to(dev)
-            emb = trainer.embeds[samples['idx'][mb]].to(dev); ar = torch.arange(len(lat), device=dev)
+            lat, ts = samples.latents[mb].to(dev), samples.timesteps[mb].to(dev)
+            emb = trainer.embeds[samples.idx[mb]].to(dev)
+            ar = torch.arange(len(lat), device=dev)
             if cfg: emb = torch.cat([trainer.negative.expand(len(lat), -1, -1), emb])
             for j in range(K):
-                tj = tsel[mb, j].to(dev); x, t = lat[ar, tj], ts[ar, tj]
+                tj = tsel[mb, j].to(dev)
+                x, t = lat[ar, tj], ts[ar, tj]
                 if cfg: x, t = torch.cat([x, x]), torch.cat([t, t])
                 with acc.autocast(): out = unet(x, t, emb).sample
                 out.float().square().mean().backward()
@@ -223,7 +272,7 @@ def training_bench(trainer, samples: dict, adv: torch.Tensor, repeats: int = 3, 
 def reward_bench(reward_fn, images: torch.Tensor, prompts: Sequence[str], metadata=None, monitor=None, idx=None, repeats: int = 3,
                  device='cpu', warmup: int = 1, clock: str = 'auto') -> dict:
     "Seconds per batch of the reward (and of the held-out monitor, when given)."
-    from rl4med.ddpo import apr_indicator
+    from rl4med.metrics import apr_indicator
     clock = pick_clock(clock, device)
     fns = {'reward': lambda: reward_fn(images, list(prompts), metadata)}
     if monitor is not None: fns['monitor'] = lambda: apr_indicator(monitor, images, idx)
@@ -238,7 +287,8 @@ def reward_bench(reward_fn, images: torch.Tensor, prompts: Sequence[str], metada
 EPOCH_KEYS = ('seconds_epoch', 'seconds_sampling', 'seconds_reward_wait', 'seconds_training')
 
 def epoch_breakdown(records: Sequence[dict]) -> dict:
-    "Mean seconds per epoch of a trainer's metrics.jsonl records: sampling, reward wait, training, other, and epoch / (sampling + training)."
+    ("Mean seconds per epoch of a trainer's metrics.jsonl records: sampling, reward wait, training, other, and epoch / (sampling + "
+     "training).")
     if not records: raise UserError("no epoch records to break down")
     miss = [k for k in EPOCH_KEYS if k not in records[0]]
     if miss: raise UserError(f"the trainer's metrics.jsonl lacks {miss}: is it an rl4med-train run?")
@@ -251,7 +301,10 @@ def epoch_bench(trainer, warmup: int = 1) -> dict:
     "Run the trainer's remaining epochs (`trainer.train()`) and break its metrics.jsonl down, leaving out the first `warmup` epochs."
     dev = trainer.acc.device
     with PeakMemory(dev) as mem:
-        t0 = time.perf_counter(); trainer.train(); sync(dev); wall = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        trainer.train()
+        sync(dev)
+        wall = time.perf_counter() - t0
     recs = [json.loads(l) for l in (trainer.run_dir/'metrics.jsonl').read_text().splitlines() if l.strip()]
     if len(recs) <= warmup: raise UserError(f"the epoch benchmark needs more than {warmup} epoch(s): raise --epochs")
     r = epoch_breakdown(recs[warmup:])
@@ -268,33 +321,62 @@ def _fresh_accelerate_state():
     "Forget accelerate's process-wide state (one process only), so that a new trainer may use another mixed precision."
     if int(os.environ.get('WORLD_SIZE', '1')) > 1: return
     from accelerate.state import AcceleratorState, GradientState
-    AcceleratorState._reset_state(reset_partial_state=True); GradientState._reset_state()
+    AcceleratorState._reset_state(reset_partial_state=True)
+    GradientState._reset_state()
 
 def _env(dev) -> dict:
     import diffusers, transformers
-    e = {'torch': torch.__version__, 'diffusers': diffusers.__version__, 'transformers': transformers.__version__, 'python': platform.python_version(),
-         'cpu_count': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'device': str(dev)}
-    if dev.type == 'cuda': e.update(gpu=torch.cuda.get_device_name(dev), capability='.'.join(map(str, torch.cuda.get_device_capability(dev))))
+    e = {
+        'torch': torch.__version__,
+        'diffusers': diffusers.__version__,
+        'transformers': transformers.__version__,
+        'python': platform.python_version(),
+        'cpu_count': os.cpu_count(),
+        'torch_threads': torch.get_num_threads(),
+        'device': str(dev),
+    }
+    if dev.type == 'cuda':
+        e.update(
+            gpu=torch.cuda.get_device_name(dev), capability='.'.join(map(str, torch.cuda.get_device_capability(dev)))
+        )
     return e
 
+# %% ../nbs/13_bench.ipynb #5b255949
 def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, train_batch_size: int, batches: int, epochs: int,
                   lora_rank: int, dtype: torch.dtype, gradient_checkpointing: bool = False, reward: str = 'attribute_alignment',
                   reward_model: str = 'default', overrides: Sequence[str] = ()):
-    "A `DDPOTrainer` on `pipe`: the `synthderm` preset with the benchmark's settings, then `overrides` (key=value, as rl4med-train's --set)."
+    ("A `DDPOTrainer` on `pipe`: the `synthderm` preset with the benchmark's settings, then `overrides` (key=value, as rl4med-train's "
+     "--set).")
     from rl4med.ddpo import DDPOTrainer, make_config
     from rl4med.rewards import make_reward
     mp = {torch.float32: 'no', torch.float16: 'fp16', torch.bfloat16: 'bf16'}[dtype]
     micro = batches * batch_size // train_batch_size
-    c = make_config('synthderm', {'sample.batch_size': batch_size, 'sample.num_steps': steps, 'sample.guidance_scale': guidance,
-                                  'sample.num_batches_per_epoch': batches, 'train.batch_size': train_batch_size,
-                                  'train.gradient_accumulation_steps': max(d for d in range(1, min(micro, 4) + 1) if micro % d == 0),
-                                  'train.gradient_checkpointing': gradient_checkpointing, 'lora_rank': lora_rank, 'lora_alpha': float(lora_rank),
-                                  'mixed_precision': mp, 'device': str(pipe.unet.device), 'num_epochs': epochs, 'save_freq': epochs,
-                                  'eval.images': 0, 'reward': reward, 'reward_model': reward_model,
-                                  'sample.group_size': max([d for d in range(2, 9) if batch_size % d == 0], default=0)})
+    c = make_config(
+        'synthderm',
+        {
+            'sample.batch_size': batch_size,
+            'sample.num_steps': steps,
+            'sample.guidance_scale': guidance,
+            'sample.num_batches_per_epoch': batches,
+            'train.batch_size': train_batch_size,
+            'train.gradient_accumulation_steps': max(d for d in range(1, min(micro, 4) + 1) if micro % d == 0),
+            'train.gradient_checkpointing': gradient_checkpointing,
+            'lora_rank': lora_rank,
+            'lora_alpha': float(lora_rank),
+            'mixed_precision': mp,
+            'device': str(pipe.unet.device),
+            'num_epochs': epochs,
+            'save_freq': epochs,
+            'eval.images': 0,
+            'reward': reward,
+            'reward_model': reward_model,
+            'sample.group_size': max([d for d in range(2, 9) if batch_size % d == 0], default=0),
+        },
+    )
     for o in overrides:
         if '=' not in o: raise UserError(f"--set needs key=value, got {o!r}")
-        k, v = o.split('=', 1); c.set(k.strip(), v)
+        k, v = o.split('=', 1)
+        c.set(k.strip(), v)
     rf = make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)
     return DDPOTrainer(c, run_dir=run_dir, pipe=pipe, reward_fn=rf, progress=False)
 
@@ -306,6 +388,7 @@ def targets_met(res: dict) -> dict:
         if r is not None: out[k] = {'ratio': r, 'target': tgt, 'met': bool(r <= tgt)}
     return out
 
+# %% ../nbs/13_bench.ipynb #01cc2782
 class _Stages:
     "A progress bar over the benchmark's stages."
     def __init__(self, on: bool, names: list[str]):
@@ -314,27 +397,80 @@ class _Stages:
         self.bar = tqdm(total=len(names), disable=not on, desc='bench', unit='stage', leave=False)
         self.bar.set_postfix_str(names[0])
     def next(self):
-        self.i += 1; self.bar.update(1)
+        self.i += 1
+        self.bar.update(1)
         if self.i < len(self.names): self.bar.set_postfix_str(self.names[self.i])
     def close(self): self.bar.close()
 
+# %% ../nbs/13_bench.ipynb #6f1b1386
+def _bench_sizes(model, batch_size, steps, train_batch_size, repeats, epochs, batches, lora_rank, compile) -> tuple[int, int, int]:
+    "The sampling batch, steps and training batch of a benchmark (model defaults for zeros), refused when impossible."
+    bs0, st0 = DEFAULTS.get(model, (8, 50))
+    B, T = batch_size or bs0, steps or st0
+    TB = train_batch_size or min(B, 8)
+    if min(B, T, TB, repeats, epochs, batches, lora_rank) < 1:
+        raise UserError("batch sizes, steps, repeats, epochs, batches and lora rank must be at least 1")
+    if B % TB: raise UserError(f"--train-batch-size ({TB}) must divide --batch-size ({B})")
+    if compile and not hasattr(torch.nn.Module, 'compile'): raise UserError("--compile needs torch >= 2.2")
+    return B, T, TB
+
+def _isolated(res: dict, batches: int, samples_per_epoch: int) -> dict:
+    "An epoch's time as the sum of its parts measured alone, and the measured epoch's ratio to it."
+    sm, trn = res['sampling'], res['training']
+    iso = sm['median_wall_s']['ours'] * batches + trn['median_wall_s']['ours'] / trn['samples'] * samples_per_epoch
+    return {'isolated_s': iso, 'ratio_vs_isolated': res['epoch']['epoch_s'] / iso}
+
+# %% ../nbs/13_bench.ipynb #62aab365
+def _measure_parts(tr, res: dict, parts, bar, prompts, B: int, T: int, guidance: float, repeats: int, dt, diffusers: bool, clock: str,
+                   batches: int, dev):
+    "Run the chosen measurements (sampling, reward, training, epoch) on the trainer `tr`, into `res`."
+    if 'sampling' in parts:
+        res['sampling'] = sampling_bench(
+            tr.pipe, prompts, T, guidance, repeats, dt, tr.c.resolution or None, diffusers=diffusers, clock=clock
+        )
+        bar.next()
+    if 'reward' in parts or 'training' in parts:
+        s = tr.sample_epoch(0)                                   # an epoch of the trainer's own trajectories to score and train on
+        adv, _ = tr.advantages(s)
+    if 'reward' in parts:
+        n = min(B, len(s.idx))
+        idx = s.idx[:n].tolist()
+        imgs = s.images.repeat(math.ceil(n / len(s.images)), 1, 1, 1)[:n].to(dev)
+        res['reward'] = reward_bench(
+            tr.reward_fn,
+            imgs,
+            [tr.prompts[i] for i in idx],
+            [{'labels': tr.schema.labels_of(i)} for i in idx],
+            tr.monitor_model(),
+            idx,
+            repeats,
+            dev,
+            clock=clock,
+        )
+        bar.next()
+    if 'training' in parts:
+        res['training'] = training_bench(tr, s, adv, repeats, clock=clock)
+        bar.next()
+    if 'epoch' in parts:
+        res['epoch'] = epoch_bench(tr, warmup=1)
+        bar.next()
+        if 'sampling' in parts and 'training' in parts: res['epoch'].update(_isolated(res, batches, tr.c.samples_per_epoch))
+
+# %% ../nbs/13_bench.ipynb #024cead9
 def run_bench(model: str = 'default', device: str = 'auto', batch_size: int = 0, steps: int = 0, guidance: float = 5.0, repeats: int = 3,
               dtype: str = 'auto', lora_rank: int = 4, train_batch_size: int = 0, batches: int = 2, epochs: int = 2, sdpa: bool = True,
               channels_last: bool = False, compile: bool = False, gradient_checkpointing: bool = False, parts: Sequence[str] = PARTS,
               diffusers: bool = True, clock: str = 'auto', reward: str = 'attribute_alignment', reward_model: str = 'default',
               overrides: Sequence[str] = (), progress: bool = True) -> dict:
     "Sampling, reward, training and epoch benchmarks of one configuration, side by side with diffusers and a bare UNet."
-    dev = resolve_device(device); dt = resolve_dtype(dtype, dev); clock = pick_clock(clock, dev)
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    clock = pick_clock(clock, dev)
     if model not in MODELS and not Path(model).expanduser().is_dir():
         raise UserError(f"unknown model {model!r}: use one of {', '.join(MODELS)} or a local diffusers folder")
     bad = [p for p in parts if p not in PARTS]
     if bad: raise UserError(f"unknown part(s) {bad}: choose from {', '.join(PARTS)}")
-    bs0, st0 = DEFAULTS.get(model, (8, 50))
-    B, T = batch_size or bs0, steps or st0
-    TB = train_batch_size or min(B, 8)
-    if min(B, T, TB, repeats, epochs, batches, lora_rank) < 1: raise UserError("batch sizes, steps, repeats, epochs, batches and lora rank must be at least 1")
-    if B % TB: raise UserError(f"--train-batch-size ({TB}) must divide --batch-size ({B})")
-    if compile and not hasattr(torch.nn.Module, 'compile'): raise UserError("--compile needs torch >= 2.2")
+    B, T, TB = _bench_sizes(model, batch_size, steps, train_batch_size, repeats, epochs, batches, lora_rank, compile)
     res = {'settings': dict(model=model, device=str(dev), dtype=str(dt).removeprefix('torch.'), batch_size=B, steps=T, guidance=guidance,
                             repeats=repeats, lora_rank=lora_rank, train_batch_size=TB, batches=batches, epochs=epochs, sdpa=sdpa,
                             channels_last=channels_last, compile=compile, gradient_checkpointing=gradient_checkpointing, clock=clock,
@@ -351,26 +487,7 @@ def run_bench(model: str = 'default', device: str = 'auto', batch_size: int = 0,
         res['cost_model'] = unet_passes(T, guidance, tr.c.train.timestep_fraction)
         prompts = [tr.prompts[i % len(tr.prompts)] for i in range(B)]
         bar.next()
-        if 'sampling' in parts:
-            res['sampling'] = sampling_bench(tr.pipe, prompts, T, guidance, repeats, dt, tr.c.resolution or None, diffusers=diffusers, clock=clock)
-            bar.next()
-        if 'reward' in parts or 'training' in parts:
-            s = tr.sample_epoch(0)                                   # an epoch of the trainer's own trajectories to score and train on
-            adv, _ = tr.advantages(s)
-        if 'reward' in parts:
-            n = min(B, len(s['idx'])); idx = s['idx'][:n].tolist()
-            imgs = s['images'].repeat(math.ceil(n / len(s['images'])), 1, 1, 1)[:n].to(dev)
-            res['reward'] = reward_bench(tr.reward_fn, imgs, [tr.prompts[i] for i in idx], [{'labels': tr.schema.labels_of(i)} for i in idx],
-                                         tr.monitor_model(), idx, repeats, dev, clock=clock)
-            bar.next()
-        if 'training' in parts:
-            res['training'] = training_bench(tr, s, adv, repeats, clock=clock); bar.next()
-        if 'epoch' in parts:
-            res['epoch'] = epoch_bench(tr, warmup=1); bar.next()
-            if 'sampling' in parts and 'training' in parts:
-                sm, trn = res['sampling'], res['training']
-                iso = sm['median_wall_s']['ours'] * batches + trn['median_wall_s']['ours'] / trn['samples'] * tr.c.samples_per_epoch
-                res['epoch'].update(isolated_s=iso, ratio_vs_isolated=res['epoch']['epoch_s'] / iso)
+        _measure_parts(tr, res, parts, bar, prompts, B, T, guidance, repeats, dt, diffusers, clock, batches, dev)
         bar.close()
         res['memory'] = {'rss_peak_mb': peak_rss_bytes() / 2**20,
                          'cuda_max_allocated_mb': torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else None}
@@ -384,13 +501,18 @@ def sweep_variants(dtype: torch.dtype, device) -> list[tuple[str, dict]]:
     v = [('baseline', {}), ('no SDPA (classic attention)', {'sdpa': False}), ('channels_last', {'channels_last': True}),
          ('torch.compile', {'compile': True}), ('gradient checkpointing', {'gradient_checkpointing': True})]
     if torch.device(device).type == 'cuda':
-        v += [(name, {'dtype': name}) for name, d in (('bf16', torch.bfloat16), ('fp16', torch.float16), ('fp32', torch.float32)) if d != dtype]
+        v += [
+            (name, {'dtype': name})
+            for name, d in (('bf16', torch.bfloat16), ('fp16', torch.float16), ('fp32', torch.float32))
+            if d != dtype
+        ]
     return v
 
 def run_sweep(variants: Sequence[tuple[str, dict]] | None = None, progress: bool = True, **kw) -> list[dict]:
     "Sampling and training throughput and peak memory of each variant (`run_bench` keywords in `kw`, changed by each variant)."
     from tqdm.auto import tqdm
-    dev = resolve_device(kw.get('device', 'auto')); dt = resolve_dtype(kw.get('dtype', 'auto'), dev)
+    dev = resolve_device(kw.get('device', 'auto'))
+    dt = resolve_dtype(kw.get('dtype', 'auto'), dev)
     kw = {**kw, 'device': str(dev), 'dtype': str(dt).removeprefix('torch.')}
     rows = []
     for name, change in tqdm(variants or sweep_variants(dt, dev), desc='sweep', disable=not progress, leave=False):
@@ -401,7 +523,8 @@ def run_sweep(variants: Sequence[tuple[str, dict]] | None = None, progress: bool
                      'training_samples_per_s': t['ours_samples_per_s'], 'training_sample_steps_per_s': t['ours_sample_steps_per_s'],
                      'sampling_cuda_mb': s['cuda_max_allocated_mb'], 'training_cuda_mb': t['cuda_max_allocated_mb'],
                      'sampling_rss_mb': s['rss_peak_mb'], 'training_rss_mb': t['rss_peak_mb'], 'settings': r['settings']})
-        del r; gc.collect()
+        del r
+        gc.collect()
         if dev.type == 'cuda': torch.cuda.empty_cache()
     _fresh_accelerate_state()
     for r in rows:
@@ -423,8 +546,15 @@ def format_table(res: dict) -> str:
     def row(part, ours, ref, ratio, key): L.append(f"{part:<9} {ours:<42} {ref:<38} {'' if ratio is None else _f(ratio):>6}  {tgt(key)}".rstrip())
     if 'sampling' in res:
         s = res['sampling']
-        row('sampling', f"{s['ours_s']:.3f} s/batch ({s['ours_images_per_s']:.2f} img/s)",
-            f"diffusers {s['diffusers_s']:.3f} s ({s['diffusers_images_per_s']:.2f} img/s)" if 'diffusers_s' in s else '-', s.get('ratio'), 'sampling')
+        row(
+            'sampling',
+            f"{s['ours_s']:.3f} s/batch ({s['ours_images_per_s']:.2f} img/s)",
+            f"diffusers {s['diffusers_s']:.3f} s ({s['diffusers_images_per_s']:.2f} img/s)"
+            if 'diffusers_s' in s
+            else '-',
+            s.get('ratio'),
+            'sampling',
+        )
     if 'training' in res:
         t = res['training']
         row('training', f"{t['ours_s_per_sample_step']*1e3:.2f} ms/(sample x step) ({t['ours_samples_per_s']:.2f} smp/s)",
@@ -434,10 +564,17 @@ def format_table(res: dict) -> str:
         row('reward', f"{r['reward_s']:.3f} s/batch of {r['images']}", f"held-out monitor {r['monitor_s']:.3f} s" if 'monitor_s' in r else '-', None, '')
     if 'epoch' in res:
         e = res['epoch']
-        row('epoch', f"{e['epoch_s']:.2f} s ({e['images_per_s']:.2f} img/s)", f"sampling + training {e['sampling_s'] + e['training_s']:.2f} s",
-            e['ratio'], 'epoch')
-        L.append(f"{'':<9} = sampling {e['sampling_s']:.2f} + reward wait {e['reward_wait_s']:.2f} + training {e['training_s']:.2f} + other "
-                 f"{e['other_s']:.2f} s (wall); outside the epochs (logs, checkpoint, adapter) {e['outside_epochs_s']:.2f} s")
+        row(
+            'epoch',
+            f"{e['epoch_s']:.2f} s ({e['images_per_s']:.2f} img/s)",
+            f"sampling + training {e['sampling_s'] + e['training_s']:.2f} s",
+            e['ratio'],
+            'epoch',
+        )
+        L.append(
+            f"{'':<9} = sampling {e['sampling_s']:.2f} + reward wait {e['reward_wait_s']:.2f} + training {e['training_s']:.2f} + other "
+            f"{e['other_s']:.2f} s (wall); outside the epochs (logs, checkpoint, adapter) {e['outside_epochs_s']:.2f} s"
+        )
         if 'isolated_s' in e: L.append(f"{'':<9} isolated sampling + training predict {e['isolated_s']:.2f} s (epoch / isolated {e['ratio_vs_isolated']:.3f})")
     phases = [(k, res[k]) for k in PARTS if k in res]
     L += ['', 'peak memory: process RSS ' + ', '.join(f"{k} {v['rss_peak_mb']:.0f} MiB" for k, v in phases)
@@ -460,27 +597,65 @@ def profile_tables(fns: dict[str, Callable], device='cpu', row_limit: int = 25) 
     out = {}
     for k, f in fns.items():
         with profile(activities=acts) as prof:
-            f(); sync(device)
+            f()
+            sync(device)
         out[k] = prof.key_averages().table(sort_by='self_cuda_time_total' if cuda else 'self_cpu_time_total', row_limit=row_limit)
     return out
 
+# %% ../nbs/13_bench.ipynb #7aa9b515
 def profile_run(model='default', device='auto', batch_size=0, steps=0, guidance=5.0, dtype='auto', lora_rank=4, **toggles) -> dict[str, str]:
     "Profiles of sampling (ours, diffusers') and of a training epoch (the trainer's, the bare UNet's) after a warm-up call of each."
-    dev = resolve_device(device); dt = resolve_dtype(dtype, dev)
-    bs0, st0 = DEFAULTS.get(model, (8, 50)); B, T = batch_size or bs0, steps or st0
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    bs0, st0 = DEFAULTS.get(model, (8, 50))
+    B, T = batch_size or bs0, steps or st0
     pipe = bench_pipeline(model, dev, dt)
     with tempfile.TemporaryDirectory(prefix='rl4med-profile-') as tmp:
-        tr = bench_trainer(pipe, Path(tmp)/'run', B, T, guidance, min(B, 8), 2, 2, lora_rank, dt, toggles.pop('gradient_checkpointing', False))
+        tr = bench_trainer(
+            pipe,
+            Path(tmp) / 'run',
+            B,
+            T,
+            guidance,
+            min(B, 8),
+            2,
+            2,
+            lora_rank,
+            dt,
+            toggles.pop('gradient_checkpointing', False),
+        )
         apply_toggles(tr.pipe, **toggles)
-        P = [tr.prompts[i % len(tr.prompts)] for i in range(B)]; h = tr.pipe.unet.config.sample_size * tr.pipe.vae_scale_factor
+        P = [tr.prompts[i % len(tr.prompts)] for i in range(B)]
+        h = tr.pipe.unet.config.sample_size * tr.pipe.vae_scale_factor
         def ours():
-            with autocast(dev, dt): sample_with_logprob(tr.pipe, P, num_steps=T, guidance_scale=guidance, generator=_gen(), height=h, width=h)
+            with autocast(dev, dt):
+                sample_with_logprob(
+                    tr.pipe, P, num_steps=T, guidance_scale=guidance, generator=_gen(), height=h, width=h
+                )
         def theirs():
-            with autocast(dev, dt): tr.pipe(P, num_inference_steps=T, guidance_scale=guidance, eta=1.0, height=h, width=h, output_type='pt', generator=_gen())
-        s = tr.sample_epoch(0); adv, _ = tr.advantages(s)
+            with autocast(dev, dt):
+                tr.pipe(
+                    P,
+                    num_inference_steps=T,
+                    guidance_scale=guidance,
+                    eta=1.0,
+                    height=h,
+                    width=h,
+                    output_type='pt',
+                    generator=_gen(),
+                )
+        s = tr.sample_epoch(0)
+        adv, _ = tr.advantages(s)
         def train(): tr.train_epoch(s, adv, 0)
         for f in (ours, theirs, train): f()
-        out = profile_tables({'sampling: sample_with_logprob': ours, 'sampling: diffusers': theirs, 'training: DDPOTrainer.train_epoch': train}, dev)
+        out = profile_tables(
+            {
+                'sampling: sample_with_logprob': ours,
+                'sampling: diffusers': theirs,
+                'training: DDPOTrainer.train_epoch': train,
+            },
+            dev,
+        )
     return out
 
 # %% ../nbs/13_bench.ipynb #71de5cfc
@@ -490,9 +665,17 @@ def _cli_flags(args: list[str]) -> list[str]:
 
 if Path(sys.argv[0]).name == 'rl4med-bench': sys.argv[1:] = _cli_flags(sys.argv[1:])
 cli_hyphens('rl4med-bench', __name__)
+
+# %% ../nbs/13_bench.ipynb #36ea0d4b
+BENCH_ARGS = ('model', 'device', 'batch_size', 'steps', 'guidance', 'repeats', 'dtype', 'lora_rank', 'train_batch_size', 'batches',
+              'epochs', 'sdpa', 'channels_last', 'compile', 'gradient_checkpointing', 'clock')   # the flags run_bench takes
+PROFILE_ARGS = ('model', 'device', 'batch_size', 'steps', 'guidance', 'dtype', 'lora_rank', 'sdpa', 'channels_last', 'compile',
+                'gradient_checkpointing')
+
 @call_parse
 def bench_cli(
-    model: str = 'default',              # default (the shipped tiny model), sd15-random (SD-1.5 shapes, random weights, 512 px), tiny-test, or a diffusers folder
+    # default (the shipped tiny model), sd15-random (SD-1.5 shapes, random weights, 512 px), tiny-test, or a diffusers folder
+    model: str = 'default',
     device: str = 'auto',                # auto, cpu, cuda, cuda:N
     batch_size: int = 0,                 # images per sampling batch (0: 16 for default, 8 for sd15-random)
     steps: int = 0,                      # DDIM steps (0: 20 for default, 50 for sd15-random)
@@ -514,20 +697,21 @@ def bench_cli(
     out: str = 'bench.json',             # where the JSON goes
     progress: bool = True,               # progress bars
 ):
-    "Benchmark DDPO: sampling vs diffusers, training vs a bare UNet, reward, an epoch broken down, peak memory; table on screen, JSON on disk."
+    ("Benchmark DDPO: sampling vs diffusers, training vs a bare UNet, reward, an epoch broken down, peak memory; table on screen, JSON on "
+     "disk.")
+    args = dict(locals())
     def _go():
-        kw = dict(model=model, device=device, batch_size=batch_size, steps=steps, guidance=guidance, repeats=repeats, dtype=dtype,
-                  lora_rank=lora_rank, train_batch_size=train_batch_size, batches=batches, epochs=epochs, sdpa=sdpa, channels_last=channels_last,
-                  compile=compile, gradient_checkpointing=gradient_checkpointing, clock=clock, overrides=set or ())
+        kw = {k: v for k, v in args.items() if k in BENCH_ARGS}
+        kw['overrides'] = set or ()
         o = check_writable(out, 'output file')
         if o.suffix != '.json': raise UserError(f"--out must name a .json file, got {out}")
         res = run_bench(**kw, progress=progress)
         if sweep: res['sweep'] = run_sweep(progress=progress, **{**kw, 'repeats': max(1, repeats)})
         if profile:
             _fresh_accelerate_state()
-            tables = profile_run(model, device, batch_size, steps, guidance, dtype, lora_rank, sdpa=sdpa, channels_last=channels_last,
-                                 compile=compile, gradient_checkpointing=gradient_checkpointing)
-            pf = o.with_suffix('.profile.txt'); pf.parent.mkdir(parents=True, exist_ok=True)
+            tables = profile_run(**{k: kw[k] for k in PROFILE_ARGS})
+            pf = o.with_suffix('.profile.txt')
+            pf.parent.mkdir(parents=True, exist_ok=True)
             pf.write_text(''.join(f"== {k}\n{v}\n" for k, v in tables.items()))
             res['profile_file'] = str(pf)
         write_json(res, o)

@@ -5,7 +5,7 @@
 # %% ../nbs/06_classifier.ipynb #2a34b33d
 from __future__ import annotations
 
-import copy, json, math, time, warnings
+import copy, math, time, warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -15,6 +15,7 @@ import timm
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from fastcore.script import call_parse
 from safetensors.torch import save_file
 from torch.utils.data import DataLoader, Dataset
@@ -45,6 +46,7 @@ def _torchvision_backbone(name: str) -> tuple[nn.Module, int]:
     lin = [m for m in net.classifier.modules() if isinstance(m, nn.Linear)][0]
     return nn.Sequential(net.features, net.avgpool, nn.Flatten(1)), lin.in_features
 
+# %% ../nbs/06_classifier.ipynb #1c2cab56
 class MultiHeadClassifier(nn.Module):
     "A backbone with `Dropout + Linear` giving one logit per head; takes images in [0, 1] of any size."
     def __init__(self, backbone: str = 'efficientnet_b0', head_names: Sequence[str] = tuple(isic_schema().names),
@@ -55,7 +57,8 @@ class MultiHeadClassifier(nn.Module):
         schema = schema or isic_schema()
         unknown = [h for h in head_names if h not in schema.names]
         if unknown: raise UserError(f"unknown head(s) {', '.join(unknown)}: valid names are {', '.join(schema.names)}")
-        if not head_names or len(set(head_names)) != len(head_names): raise UserError(f"head names must be distinct and not empty, got {head_names}")
+        if not head_names or len(set(head_names)) != len(head_names):
+            raise UserError(f"head names must be distinct and not empty, got {head_names}")
         if backbone.startswith('torchvision:'): self.backbone, nf = _torchvision_backbone(backbone.split(':', 1)[1])
         else:
             try: self.backbone = timm.create_model(backbone, pretrained=False, num_classes=0)
@@ -76,7 +79,8 @@ class MultiHeadClassifier(nn.Module):
 
     def preprocess(self, images: torch.Tensor) -> torch.Tensor:
         "Resize images in [0, 1] to the model's size and normalise them."
-        if images.ndim != 4 or images.shape[1] != 3: raise ValueError(f"images must be N x 3 x H x W in [0, 1], got shape {tuple(images.shape)}")
+        if images.ndim != 4 or images.shape[1] != 3:
+            raise ValueError(f"images must be N x 3 x H x W in [0, 1], got shape {tuple(images.shape)}")
         x = images.to(self.mean.device, torch.float32)
         if x.shape[-2:] != (self.image_size, self.image_size):
             x = F.interpolate(x, size=(self.image_size, self.image_size), mode='bilinear', align_corners=False, antialias=True)
@@ -90,26 +94,33 @@ class MultiHeadClassifier(nn.Module):
         "Logits (N, H) of images in [0, 1]."
         return self.head(self.features(images))
 
-    @torch.no_grad()
-    def logits(self, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-        "Logits (N, H) in eval mode, computed in batches, on the CPU."
-        was = self.training; self.eval()
-        try: out = torch.cat([self(images[i:i+batch_size]).float() for i in range(0, len(images), batch_size)]) if len(images) else torch.zeros(0, len(self.head_names))
-        finally: self.train(was)
-        return out.cpu()
+# %% ../nbs/06_classifier.ipynb #b9df27d1
+@patch
+@torch.no_grad()
+def logits(self: MultiHeadClassifier, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    "Logits (N, H) in eval mode, computed in batches, on the CPU."
+    was = self.training
+    self.eval()
+    try: out = (torch.cat([self(images[i:i+batch_size]).float() for i in range(0, len(images), batch_size)]) if len(images)
+                else torch.zeros(0, len(self.head_names)))
+    finally: self.train(was)
+    return out.cpu()
 
-    def probs(self, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-        "Sigmoid probabilities (N, H) in eval mode, computed in batches."
-        return torch.sigmoid(self.logits(images, batch_size))
+@patch
+def probs(self: MultiHeadClassifier, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    "Sigmoid probabilities (N, H) in eval mode, computed in batches."
+    return torch.sigmoid(self.logits(images, batch_size))
 
-    def predict(self, images: torch.Tensor, batch_size: int = 256) -> dict[str, torch.Tensor]:
-        "Probabilities per named head, `{name: (N,)}`."
-        p = self.probs(images, batch_size)
-        return {h: p[:, j] for j, h in enumerate(self.head_names)}
+@patch
+def predict(self: MultiHeadClassifier, images: torch.Tensor, batch_size: int = 256) -> dict[str, torch.Tensor]:
+    "Probabilities per named head, `{name: (N,)}`."
+    p = self.probs(images, batch_size)
+    return {h: p[:, j] for j, h in enumerate(self.head_names)}
 
 # %% ../nbs/06_classifier.ipynb #1904b7b4
 def load_backbone_weights(model: MultiHeadClassifier, path: str | Path):
-    "Load backbone weights from a local `.safetensors` (or legacy `.pth`/`.bin`, with `weights_only=True`) file; classifier keys are ignored."
+    ("Load backbone weights from a local `.safetensors` (or legacy `.pth`/`.bin`, with `weights_only=True`) file; "
+     "classifier keys are ignored.")
     sd = _read_state_dict(path)
     sd = {k.removeprefix('backbone.'): v for k, v in sd.items()}
     own = model.backbone.state_dict()
@@ -117,7 +128,8 @@ def load_backbone_weights(model: MultiHeadClassifier, path: str | Path):
     bad = [f"{k}: file {tuple(sd[k].shape)} vs model {tuple(own[k].shape)}" for k in sd if k in own and sd[k].shape != own[k].shape]
     if bad: raise UserError(f"{path} does not fit backbone {model.config['backbone']}: {len(bad)} shape mismatch(es), e.g. {bad[0]}")
     missing = [k for k in own if k not in sd]
-    if len(missing) > 0.5 * len(own): raise UserError(f"{path} holds weights for another backbone: {len(missing)} of {len(own)} tensors missing, e.g. {missing[0]}")
+    if len(missing) > 0.5 * len(own):
+        raise UserError(f"{path} holds weights for another backbone: {len(missing)} of {len(own)} tensors missing, e.g. {missing[0]}")
     model.backbone.load_state_dict({k: v for k, v in sd.items() if k in own}, strict=False)
     if missing: warnings.warn(f"{len(missing)} backbone tensor(s) not in {path}, e.g. {missing[0]}")
     return drop
@@ -156,12 +168,14 @@ def load_classifier(path: str | Path, device: str | torch.device = 'cpu', head_n
                                 schema=_schema_for(cfg.get('schema_names')))
     sd = read_safetensors(folder/'model.safetensors')
     own = model.state_dict()
-    bad = [f"{k} {tuple(sd[k].shape)} in the file, {tuple(own[k].shape)} in the config" for k in sd if k in own and sd[k].shape != own[k].shape]
+    bad = [f"{k} {tuple(sd[k].shape)} in the file, {tuple(own[k].shape)} in the config"
+           for k in sd if k in own and sd[k].shape != own[k].shape]
     if bad: raise UserError(f"{folder/'model.safetensors'} does not match its config.json ({len(names)} heads: {', '.join(names)}): "
                             f"{len(bad)} tensor(s) of other shapes, e.g. {bad[0]}; the two files come from different classifiers")
     res = model.load_state_dict(sd, strict=False)
     if res.missing_keys or res.unexpected_keys:
-        raise UserError(f"{folder/'model.safetensors'} does not match its config: missing {res.missing_keys[:3]}, unexpected {res.unexpected_keys[:3]}")
+        raise UserError(f"{folder/'model.safetensors'} does not match its config: missing {res.missing_keys[:3]}, "
+                        f"unexpected {res.unexpected_keys[:3]}")
     model.summary = cfg.get('summary', {})
     return model.to(resolve_device(device)).eval()
 
@@ -192,7 +206,8 @@ def load_legacy_classifier(path: str | Path, head_names: Sequence[str] | None = 
     new['head.1.weight'], new['head.1.bias'] = sd[lin[0]], sd[lin[0][:-len('weight')] + 'bias']
     res = model.load_state_dict(new, strict=False)
     if res.missing_keys or res.unexpected_keys:
-        raise UserError(f"{path} does not match torchvision's EfficientNet-B0: missing {res.missing_keys[:3]}, unexpected {res.unexpected_keys[:3]}")
+        raise UserError(f"{path} does not match torchvision's EfficientNet-B0: missing {res.missing_keys[:3]}, "
+                        f"unexpected {res.unexpected_keys[:3]}")
     model.summary = {'source': str(path), 'format': 'original RL4Med-DDPO checkpoint'}
     return model.eval()
 
@@ -203,7 +218,9 @@ class InMemory(Dataset):
         imgs, labs, self.prompts = [], [], []
         for i in tqdm(range(len(ds)), disable=not progress, desc=desc, unit='img'):
             x, y, p = ds[i]
-            imgs.append((x * 255 + 0.5).clamp(0, 255).to(torch.uint8)); labs.append(y); self.prompts.append(p)
+            imgs.append((x * 255 + 0.5).clamp(0, 255).to(torch.uint8))
+            labs.append(y)
+            self.prompts.append(p)
         if not imgs: raise UserError("the dataset is empty")
         self.images, self.labels = torch.stack(imgs), torch.stack(labs).float()
     def __len__(self): return len(self.images)
@@ -221,23 +238,28 @@ def _augment(x: torch.Tensor, flips: bool, strong: bool, g: torch.Generator) -> 
         k = max(3, int(2 * round(1.5 * s) + 1))
         import torchvision.transforms.v2.functional as TF
         x = torch.where(coin(0.4), TF.gaussian_blur(x, [k, k], [0.8 * s, 0.8 * s]), x)
-        x = x * (1 + 0.15 * (torch.rand(n, 1, 1, 1, generator=g).to(x.device) - 0.5)) + 0.06 * (torch.rand(n, 3, 1, 1, generator=g).to(x.device) - 0.5)
+        x = (x * (1 + 0.15 * (torch.rand(n, 1, 1, 1, generator=g).to(x.device) - 0.5))
+             + 0.06 * (torch.rand(n, 3, 1, 1, generator=g).to(x.device) - 0.5))
         x = x + coin(0.5) * 0.03 * torch.randn(x.shape, generator=g).to(x.device)
         x = x.clamp(0, 1)
     return x
 
 def _loader(ds, bs, shuffle, seed, workers):
-    return DataLoader(ds, batch_size=bs, shuffle=shuffle, num_workers=workers, generator=torch.Generator().manual_seed(seed) if shuffle else None,
-                      drop_last=False, persistent_workers=False)
+    return DataLoader(ds, batch_size=bs, shuffle=shuffle, num_workers=workers,
+                      generator=torch.Generator().manual_seed(seed) if shuffle else None, drop_last=False, persistent_workers=False)
 
 @torch.no_grad()
 def _val_loss(model, dl, cols, device):
-    model.eval(); tot, n = 0.0, 0
+    model.eval()
+    tot, n = 0.0, 0
     for x, y, _ in dl:
-        z = model(x.to(device)).float(); t = y[:, cols].to(device)
-        tot += F.binary_cross_entropy_with_logits(z, t, reduction='sum').item() / len(cols); n += len(x)
+        z = model(x.to(device)).float()
+        t = y[:, cols].to(device)
+        tot += F.binary_cross_entropy_with_logits(z, t, reduction='sum').item() / len(cols)
+        n += len(x)
     return tot / max(n, 1)
 
+# %% ../nbs/06_classifier.ipynb #d240b549
 def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Dataset | None = None, epochs: int = 20,
                      batch_size: int = 32, lr: float = 1e-4, weight_decay: float = 1e-4, min_lr: float = 1e-6,
                      flips: bool = True, augment: bool = False, roundtrip: VAERoundTrip | None = None, amp: bool = True,
@@ -246,7 +268,8 @@ def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Data
     "Train `model` in place; keep the weights of the best validation loss. Returns one metrics dict per epoch."
     if epochs < 1 or batch_size < 1: raise UserError(f"epochs and batch_size must be at least 1, got {epochs}, {batch_size}")
     if len(train_ds) == 0: raise UserError("the training set is empty")
-    dev = resolve_device(device); set_seed(seed)
+    dev = resolve_device(device)
+    set_seed(seed)
     torch.set_grad_enabled(True)
     model.to(dev)
     cols = model.label_columns(schema)
@@ -262,7 +285,8 @@ def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Data
     best, best_state, hist = math.inf, None, []
     bar = tqdm(total=steps, disable=not progress, desc='train classifier', unit='step')
     for ep in range(epochs):
-        model.train(); t0, tot, n = time.time(), 0.0, 0
+        model.train()
+        t0, tot, n = time.time(), 0.0, 0
         for x, y, _ in dl:
             x = x.to(dev)
             if roundtrip is not None: x = roundtrip(x, g)
@@ -271,9 +295,14 @@ def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Data
             with torch.autocast(dev.type, dtype=amp_dtype, enabled=use_amp):
                 loss = F.binary_cross_entropy_with_logits(model(x).float(), t)
             opt.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
-            tot += loss.item() * len(x); n += len(x)
-            bar.update(1); bar.set_postfix(epoch=ep + 1, loss=f'{tot / n:.4f}')
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+            sched.step()
+            tot += loss.item() * len(x)
+            n += len(x)
+            bar.update(1)
+            bar.set_postfix(epoch=ep + 1, loss=f'{tot / n:.4f}')
         rec = {'epoch': ep + 1, 'train_loss': tot / n, 'lr': sched.get_last_lr()[0], 'seconds': time.time() - t0}
         if vdl is not None:
             rec['val_loss'] = _val_loss(model, vdl, cols, dev)
@@ -283,7 +312,8 @@ def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Data
     if best_state is not None: model.load_state_dict(best_state)
     model.eval()
     model.summary = {'epochs': epochs, 'best_val_loss': None if best is math.inf else best, 'train_size': len(train_ds),
-                     'val_size': len(val_ds) if val_ds is not None else 0, 'batch_size': batch_size, 'lr': lr, 'augment': augment, 'seed': seed,
+                     'val_size': len(val_ds) if val_ds is not None else 0, 'batch_size': batch_size, 'lr': lr, 'augment': augment,
+                     'seed': seed,
                      'roundtrip': roundtrip.p if roundtrip is not None else 0.0,
                      'latent_noise': roundtrip.latent_noise if roundtrip is not None else 0.0}
     return hist
@@ -292,7 +322,8 @@ def train_classifier(model: MultiHeadClassifier, train_ds: Dataset, val_ds: Data
 class VAERoundTrip:
     "Send a random share `p` of a batch through a VAE and back, with noise of relative size up to `latent_noise` on the latents."
     def __init__(self, vae, p: float = 0.5, latent_noise: float = 0.0):
-        if not 0 <= p <= 1 or latent_noise < 0: raise UserError(f"round-trip probability must be in [0, 1] and latent noise >= 0, got {p}, {latent_noise}")
+        if not 0 <= p <= 1 or latent_noise < 0:
+            raise UserError(f"round-trip probability must be in [0, 1] and latent noise >= 0, got {p}, {latent_noise}")
         self.vae, self.p, self.latent_noise = vae.eval().requires_grad_(False), p, latent_noise
 
     @torch.no_grad()
@@ -316,7 +347,8 @@ def classifier_outputs(model: MultiHeadClassifier, ds: Dataset, batch_size: int 
     "(probabilities (N, H), full label vectors (N, L)) of `model` on `ds`."
     ps, ys = [], []
     for x, y, _ in tqdm(_loader(ds, batch_size, False, 0, num_workers), disable=not progress, desc='evaluate'):
-        ps.append(model.probs(x, batch_size)); ys.append(y)
+        ps.append(model.probs(x, batch_size))
+        ys.append(y)
     return torch.cat(ps), torch.cat(ys).long()
 
 def evaluate_classifier(model: MultiHeadClassifier, ds: Dataset, threshold: float = 0.5, schema: AttributeSchema | None = None,
@@ -326,7 +358,8 @@ def evaluate_classifier(model: MultiHeadClassifier, ds: Dataset, threshold: floa
     p, y = classifier_outputs(model, ds, batch_size, progress=progress)
     return evaluate_probs(p, y, model.head_names, threshold, schema)
 
-def evaluate_probs(p: torch.Tensor, y: torch.Tensor, head_names: Sequence[str], threshold: float = 0.5, schema: AttributeSchema | None = None) -> dict:
+def evaluate_probs(p: torch.Tensor, y: torch.Tensor, head_names: Sequence[str], threshold: float = 0.5,
+                   schema: AttributeSchema | None = None) -> dict:
     "The metrics of `evaluate_classifier` from probabilities (N, H) and full label vectors (N, L)."
     schema = schema or isic_schema()
     cols = [schema.names.index(h) for h in head_names]
@@ -343,6 +376,7 @@ def evaluate_probs(p: torch.Tensor, y: torch.Tensor, head_names: Sequence[str], 
     sub = {int(i): {'n': int((idx == i).sum()), 'exact_match': exact[idx == i].float().mean().item()} for i in idx.unique()}
     return {'n': len(y), 'threshold': threshold, 'heads': heads, 'exact_match': exact.float().mean().item(), 'subgroups': sub}
 
+# %% ../nbs/06_classifier.ipynb #b01bf06c
 def artifact_predictions(probs: torch.Tensor, labels, head_names: Sequence[str], schema: AttributeSchema | None = None,
                          threshold: float = 0.5) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
     "Thresholded predictions and targets (N x A, 0/1) of the classifier's *artifact* heads, and their names: what APR compares."
@@ -381,14 +415,17 @@ def report_markdown(report: dict, title: str = 'classifier evaluation') -> str:
     "A short markdown report: per-head table, exact-match rate, worst subgroups."
     S = isic_schema()
     lines = [f'# {title}', '', f"{report['n']} images, threshold {report['threshold']}, exact match (all heads right): "
-             f"**{report['exact_match']:.4f}**", '', '| head | accuracy | precision | recall | F1 | AUROC | positives |', '|---|---|---|---|---|---|---|']
+             f"**{report['exact_match']:.4f}**", '', '| head | accuracy | precision | recall | F1 | AUROC | positives |',
+             '|---|---|---|---|---|---|---|']
     for h, r in report['heads'].items():
-        lines.append(f"| {h} | {r['accuracy']:.4f} | {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['auroc']:.4f} | {r['positives']} |")
+        lines.append(f"| {h} | {r['accuracy']:.4f} | {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['auroc']:.4f} | "
+                     f"{r['positives']} |")
     subs = sorted(report['subgroups'].items(), key=lambda kv: kv[1]['exact_match'])[:8]
     lines += ['', 'Lowest exact-match subgroups:', '', '| index | prompt | n | exact match |', '|---|---|---|---|']
     lines += [f"| {i} | {S.prompts()[int(i)]} | {r['n']} | {r['exact_match']:.3f} |" for i, r in subs]
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/06_classifier.ipynb #256506c2
 def run_train_classifier(out, data='synthderm', val=None, test=None, isic_dir=None, heads='hair,gel_bubble,ruler,ink,MEL,NV',
                          backbone='test_resnet', pretrained=None, image_size=None, dropout=0.3, epochs=20, batch_size=32,
                          lr=1e-4, weight_decay=1e-4, augment=False, roundtrip=0.0, latent_noise=0.0, roundtrip_vae='default',
@@ -406,7 +443,8 @@ def run_train_classifier(out, data='synthderm', val=None, test=None, isic_dir=No
     rt = None
     if roundtrip > 0:
         rt = VAERoundTrip(load_vae(asset_path('tiny-sd') if roundtrip_vae == 'default' else roundtrip_vae), roundtrip, latent_noise)
-    if out.exists() and any(out.iterdir()) and not overwrite: raise UserError(f"{out} is not empty: choose another --out or pass --overwrite")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise UserError(f"{out} is not empty: choose another --out or pass --overwrite")
     kw = dict(size=size, isic_dir=isic_dir, seed=data_seed, frequencies=frequencies, synth_size=synth_size)
     tr = make_dataset(data, n=n_train, split='train', **kw)
     if val: va = make_dataset(val, n=n_val, split='val', **kw)
@@ -414,7 +452,8 @@ def run_train_classifier(out, data='synthderm', val=None, test=None, isic_dir=No
     else:
         k = max(1, len(tr) // 10)
         tr, va = torch.utils.data.random_split(tr, [len(tr) - k, k], generator=torch.Generator().manual_seed(seed))
-    te = make_dataset(test, n=n_test, split='test', **kw) if test else (make_dataset('synthderm', n=n_test, split='test', **kw) if data == 'synthderm' else va)
+    te = (make_dataset(test, n=n_test, split='test', **kw) if test else
+          make_dataset('synthderm', n=n_test, split='test', **kw) if data == 'synthderm' else va)
     if data == 'synthderm' or len(tr) <= 50_000: tr, va = InMemory(tr, progress, 'load train'), InMemory(va, progress, 'load val')
     hist = train_classifier(model, tr, va, epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, augment=augment,
                             roundtrip=rt, device=device, seed=seed, num_workers=workers, progress=progress)
@@ -422,7 +461,8 @@ def run_train_classifier(out, data='synthderm', val=None, test=None, isic_dir=No
     model.summary.update(data=data, data_seed=data_seed, frequencies=frequencies, test_exact_match=rep['exact_match'],
                          test_accuracy={h: r['accuracy'] for h, r in rep['heads'].items()})
     save_classifier(model.cpu(), out, overwrite=True)
-    write_json(rep, out/'report.json'); write_json(hist, out/'history.json')
+    write_json(rep, out/'report.json')
+    write_json(hist, out/'history.json')
     with atomic_write(out/'report.md') as f: f.write(report_markdown(rep, f'{backbone} classifier, heads {", ".join(names)}'))
     return rep
 

@@ -94,7 +94,8 @@ def resolve_device(device: str | torch.device = 'auto') -> torch.device:
     try: dev = torch.device(d)
     except RuntimeError: raise UserError(f"unknown device {device!r}: use 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
     if dev.type == 'cuda':
-        if not torch.cuda.is_available(): raise UserError(f"device {device!r} asked for, but CUDA is not available here: use --device cpu (or auto)")
+        if not torch.cuda.is_available():
+            raise UserError(f"device {device!r} asked for, but CUDA is not available here: use --device cpu (or auto)")
         if dev.index is not None and dev.index >= torch.cuda.device_count():
             raise UserError(f"device {device!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist")
     elif dev.type == 'mps':
@@ -119,14 +120,17 @@ def resolve_dtype(dtype: str | torch.dtype = 'auto', device: str | torch.device 
             return torch.float16 if dev.type == 'mps' else torch.float32
         if key not in _DTYPES: raise UserError(f"unknown dtype {dtype!r}: use one of auto, {', '.join(sorted(set(_DTYPES)))}")
         dt = _DTYPES[key]
-    if dt not in (torch.float32, torch.float16, torch.bfloat16): raise UserError(f"dtype {dt} is not supported: use float32, float16 or bfloat16")
+    if dt not in (torch.float32, torch.float16, torch.bfloat16):
+        raise UserError(f"dtype {dt} is not supported: use float32, float16 or bfloat16")
     if dev.type == 'cpu' and dt != torch.float32:
         raise UserError(f"half precision ({dt}) on the CPU is not supported: use --dtype float32 (or auto), or run on a GPU")
     return dt
 
 # %% ../nbs/00_core.ipynb #622ec486
 def _umask() -> int:
-    m = os.umask(0); os.umask(m); return m
+    m = os.umask(0)
+    os.umask(m)
+    return m
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = 'w', encoding: str | None = 'utf-8'):
@@ -139,7 +143,8 @@ def atomic_write(path: str | Path, mode: str = 'w', encoding: str | None = 'utf-
     try:
         with os.fdopen(fd, mode, encoding=None if 'b' in mode else encoding) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
@@ -148,7 +153,9 @@ def atomic_write(path: str | Path, mode: str = 'w', encoding: str | None = 'utf-
 # %% ../nbs/00_core.ipynb #d7707e45
 def write_json(obj: Any, path: str | Path, indent: int = 2):
     "Write `obj` as JSON to `path` atomically."
-    with atomic_write(path) as f: json.dump(obj, f, indent=indent, sort_keys=False, default=str); f.write('\n')
+    with atomic_write(path) as f:
+        json.dump(obj, f, indent=indent, sort_keys=False, default=str)
+        f.write('\n')
 
 def read_json(path: str | Path) -> Any:
     "Read a JSON file, naming the file in the error if it is not valid JSON."
@@ -177,14 +184,14 @@ def read_state_dict(path: str | Path) -> dict:
         raise UserError(f"{path} is not a plain state dict (it pickles code{f' ({asks.group(1)})' if asks else ''}, which rl4med never "
                         "executes): re-save it with torch.save(model.state_dict(), ...) or as safetensors") from None
     except (RuntimeError, EOFError, OSError, ValueError) as e:
-        raise UserError(f"cannot read {path} as a torch checkpoint ({str(e).splitlines()[0][:160]}): it may be truncated or corrupt") from None
+        raise UserError(f"cannot read {path} as a torch checkpoint ({str(e).splitlines()[0][:160]}): "
+                        "it may be truncated or corrupt") from None
 
 # %% ../nbs/00_core.ipynb #2f8a03d5
 _FIG = re.compile(r'<!--fig (\S+\.json) (\S+) (\S+?)-->(.*?)<!--/fig-->', re.S)
 
 def _lookup(obj, key: str):
-    for part in key.split('.'):
-        obj = obj[int(part)] if isinstance(obj, list) else obj[part]
+    for part in key.split('.'): obj = obj[int(part)] if isinstance(obj, list) else obj[part]
     return obj
 
 def render_figures(text: str, root: str | Path = '.') -> str:
@@ -238,7 +245,8 @@ def check_writable(path: str | Path, what: str = 'output') -> Path:
     if not anc.is_dir(): raise UserError(f"{what} {path} cannot be made: {anc} is a file, not a folder: choose another path")
     try:
         fd, probe = tempfile.mkstemp(prefix='.rl4med-probe-', dir=anc)
-        os.close(fd); os.unlink(probe)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as e:
         raise UserError(f"{what} {path} cannot be written: {anc} is not writable ({e.strerror}): choose another path") from None
     return path
@@ -248,7 +256,8 @@ def check_run_name(name) -> str:
     "`name` if it is a plain folder name (no separator, not `.` or `..`, not absolute), else a `UserError`."
     name = str(name)
     if not name or name in ('.', '..') or any(c in name for c in '/\\\0:') or name.startswith('~'):
-        raise UserError(f"run name {name!r} is not a plain folder name: use letters, digits, '-', '_' or '.' (runs live under the log folder)")
+        raise UserError(f"run name {name!r} is not a plain folder name: use letters, digits, '-', '_' or '.' "
+                        "(runs live under the log folder)")
     return name
 
 def make_run_dir(root: str | Path = 'runs', name: str | None = None, resume: bool = False) -> Path:
@@ -266,17 +275,24 @@ def make_run_dir(root: str | Path = 'runs', name: str | None = None, resume: boo
 def folder_lock(path: str | Path, what: str = 'folder'):
     "Hold an exclusive lock on `path` for the block; another process asking for it gets a `UserError`."
     try: import fcntl
-    except ImportError: yield Path(path); return              # no flock on this system: run unlocked
+    except ImportError:  # no flock on this system: run unlocked
+        yield Path(path)
+        return
     key = hashlib.sha1(str(Path(path).expanduser().absolute()).encode()).hexdigest()[:20]
     d = Path(tempfile.gettempdir())/f'rl4med-locks-{os.getuid()}'
     d.mkdir(mode=0o700, exist_ok=True)
     f = open(d/f'{key}.lock', 'a+')
     try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        f.seek(0); pid = f.read().strip(); f.close()
+        f.seek(0)
+        pid = f.read().strip()
+        f.close()
         raise UserError(f"{what} {path} is in use by another rl4med process{f' (pid {pid})' if pid else ''}: "
                         "wait for it to finish, or choose another name") from None
-    f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+    f.seek(0)
+    f.truncate()
+    f.write(str(os.getpid()))
+    f.flush()
     try: yield Path(path)
     finally: f.close()
 

@@ -5,7 +5,7 @@
 # %% ../nbs/03_data.ipynb #a2a5e45e
 from __future__ import annotations
 
-import contextlib, hashlib, io, json, os, re, shutil, sys, warnings
+import contextlib, hashlib, json, os, re, shutil, warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -34,9 +34,11 @@ def load_image(path: str | Path, size: int | None = None, crop: str = 'center') 
     if not path.is_file(): raise UserError(f"image {path} does not exist")
     try:
         with Image.open(path) as im:
-            im = im.convert('RGB'); im.load()
+            im = im.convert('RGB')
+            im.load()
     except (OSError, ValueError, Image.DecompressionBombError) as e:
-        raise UserError(f"cannot read image {path} ({type(e).__name__}: {e}): replace the file, or skip bad images with --skip_bad") from None
+        raise UserError(f"cannot read image {path} ({type(e).__name__}: {e}): "
+                        "replace the file, or skip bad images with --skip_bad") from None
     if size is not None: im = resize_square(im, size, crop)
     return np.asarray(im, dtype=np.uint8).copy()
 
@@ -44,9 +46,11 @@ def resize_square(im: Image.Image, size: int, crop: str = 'center') -> Image.Ima
     "Resize a PIL image to `size` x `size`: centre crop after resizing the shorter side, or stretch (`crop='none'`)."
     if crop == 'none': return im.resize((size, size), Image.BICUBIC)
     if crop != 'center': raise UserError(f"unknown crop {crop!r}: use 'center' or 'none'")
-    w, h = im.size; s = size / min(w, h)
+    w, h = im.size
+    s = size / min(w, h)
     im = im.resize((max(size, round(w * s)), max(size, round(h * s))), Image.BICUBIC)
-    w, h = im.size; l, t = (w - size) // 2, (h - size) // 2
+    w, h = im.size
+    l, t = (w - size) // 2, (h - size) // 2
     return im.crop((l, t, l + size, t + size))
 
 # %% ../nbs/03_data.ipynb #37b895f2
@@ -91,12 +95,15 @@ def read_index(root: str | Path) -> list[dict]:
             if not line.strip(): continue
             try: r = json.loads(line)
             except json.JSONDecodeError:
-                if ln == len(lines): warnings.warn(f"{f}: ignoring a partial last line (an interrupted write)"); continue
+                if ln == len(lines):
+                    warnings.warn(f"{f}: ignoring a partial last line (an interrupted write)")
+                    continue
                 raise UserError(f"{f}, line {ln}: not valid JSON: repair or delete the line") from None
             for k in ('id', 'path', 'prompt', 'labels'):
                 if k not in r: raise UserError(f"{f}, line {ln}: record without {k!r}")
             if r['id'] in seen: continue
-            seen.add(r['id']); recs.append(r)
+            seen.add(r['id'])
+            recs.append(r)
     return recs
 
 def _jsonable(v):
@@ -112,7 +119,8 @@ class FolderWriter:
     "Append images to a per-prompt folder: atomic per image, resumable (existing ids are skipped)."
     def __init__(self, root: str | Path, schema: AttributeSchema | None = None, shard: str | None = None):
         self.root, self.schema = Path(root), schema or isic_schema()
-        if shard is not None and not re.fullmatch(r'[A-Za-z0-9_-]+', str(shard)): raise UserError(f"shard name {shard!r} must be letters, digits, '_' or '-'")
+        if shard is not None and not re.fullmatch(r'[A-Za-z0-9_-]+', str(shard)):
+            raise UserError(f"shard name {shard!r} must be letters, digits, '_' or '-'")
         (self.root/'images').mkdir(parents=True, exist_ok=True)
         self.index_path = self.root/('index.jsonl' if shard is None else f'index.{shard}.jsonl')
         self._repair()
@@ -137,11 +145,14 @@ class FolderWriter:
         if id in self.ids: return False
         labels = self.schema.parse(prompt) if labels is None else labels
         labels = [int(x) for x in np.asarray(labels.detach().cpu() if isinstance(labels, torch.Tensor) else labels).tolist()]
-        if len(labels) != self.schema.n_labels: raise UserError(f"labels of {id!r} have {len(labels)} entries, the schema has {self.schema.n_labels}")
+        if len(labels) != self.schema.n_labels:
+            raise UserError(f"labels of {id!r} have {len(labels)} entries, the schema has {self.schema.n_labels}")
         rel = f'images/{slugify(prompt)}/{id}.png'
         with atomic_write(self.root/rel, 'wb') as f: Image.fromarray(to_uint8(image)).save(f, format='PNG', compress_level=3)
         rec = {'id': id, 'path': rel, 'prompt': prompt, 'labels': labels, **_jsonable(extra)}
-        with open(self.index_path, 'a', encoding='utf-8') as f: f.write(json.dumps(rec) + '\n'); f.flush()
+        with open(self.index_path, 'a', encoding='utf-8') as f:
+            f.write(json.dumps(rec) + '\n')
+            f.flush()
         self.ids.add(id)
         return True
 
@@ -157,9 +168,11 @@ class FolderDataset(Dataset):
         root_abs = self.root.resolve()
         for r in read_index(self.root):
             f = (self.root/r['path']).resolve()
-            if not f.is_relative_to(root_abs): raise UserError(f"{self.root}/index.jsonl: record {r['id']!r} points outside the folder ({r['path']})")
+            if not f.is_relative_to(root_abs):
+                raise UserError(f"{self.root}/index.jsonl: record {r['id']!r} points outside the folder ({r['path']})")
             if len(r['labels']) != self.schema.n_labels:
-                raise UserError(f"record {r['id']!r} has {len(r['labels'])} labels, the schema has {self.schema.n_labels}: wrong schema for this folder?")
+                raise UserError(f"record {r['id']!r} has {len(r['labels'])} labels, the schema has {self.schema.n_labels}: "
+                                "wrong schema for this folder?")
             (recs if f.is_file() else bad).append(r)
         if bad and not skip_bad:
             raise UserError(f"{len(bad)} image(s) listed in {self.root}/index.jsonl are missing, e.g. {self.root/bad[0]['path']}: "
@@ -188,7 +201,8 @@ def _read_csv(path, what) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file(): raise UserError(f"{what} {path} does not exist")
     try: return pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e: raise UserError(f"{what} {path} is not a readable CSV ({e})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise UserError(f"{what} {path} is not a readable CSV ({e})") from None
 
 def _need(df, cols, path, hint):
     miss = [c for c in cols if c not in df.columns]
@@ -224,7 +238,8 @@ def read_isic_labels(labels_csv: str | Path, artifacts_csv: str | Path | None = 
         art = art[['image'] + ISIC_ARTIFACTS].copy()
         art[ISIC_ARTIFACTS] = (art[ISIC_ARTIFACTS].astype(float) > threshold).astype(int)
     df = df[['image', 'MEL', 'NV']].copy()
-    df['image'] = df['image'].map(_strip_id); art['image'] = art['image'].map(_strip_id)
+    df['image'] = df['image'].map(_strip_id)
+    art['image'] = art['image'].map(_strip_id)
     _one_row_per_image(df['image'], labels_csv)                    # else an image could land in two splits
     _one_row_per_image(art['image'], artifacts_csv or labels_csv)
     df = df[(df['MEL'] == 1) | (df['NV'] == 1)]
@@ -232,7 +247,9 @@ def read_isic_labels(labels_csv: str | Path, artifacts_csv: str | Path | None = 
     if len(both): raise UserError(f"{labels_csv}: {len(both)} image(s) are both MEL and NV, e.g. {both['image'].iloc[0]}")
     out = df.merge(art, on='image', how='left')
     nolab = out[out[ISIC_ARTIFACTS].isna().any(axis=1)]
-    if len(nolab): raise UserError(f"{len(nolab)} MEL/NV image(s) have no artifact scores, e.g. {nolab['image'].iloc[0]}: check the artifact-score file")
+    if len(nolab):
+        raise UserError(f"{len(nolab)} MEL/NV image(s) have no artifact scores, e.g. {nolab['image'].iloc[0]}: "
+                        "check the artifact-score file")
     for c in ISIC_ARTIFACTS + ['MEL', 'NV']: out[c] = out[c].astype(int)
     out = out[['image'] + S.names].reset_index(drop=True)
     lab = out[S.names].to_numpy()
@@ -251,7 +268,8 @@ def stratified_split(df: pd.DataFrame, fractions: Sequence[float] = (0.72, 0.13,
     parts = {n: [] for n in names}
     for g, rows in df.groupby(by, sort=True):
         idx = rng.permutation(rows.index.to_numpy())
-        ideal = f * len(idx); k = np.floor(ideal).astype(int)
+        ideal = f * len(idx)
+        k = np.floor(ideal).astype(int)
         for j in np.argsort(-(ideal - k), kind='stable')[:len(idx) - k.sum()]: k[j] += 1
         for n, a, b in zip(names, np.r_[0, np.cumsum(k)[:-1]], np.cumsum(k)): parts[n].append(idx[a:b])
     return {n: df.loc[np.concatenate(v) if v else []].reset_index(drop=True) for n, v in parts.items()}
@@ -453,10 +471,12 @@ def prepare_data(
     n: int = 2000,                  # synthderm: number of images
     seed: int = 0,                  # synthderm: dataset seed (images of different seeds never coincide)
     size: int = None,               # image size in pixels (default: 64 for synthderm, 512 for isic)
-    split: str = None,              # synthderm: train/val/test seed range; isic: split to write, train/val/test/all (default: train for synthderm, test for isic)
+    # synthderm: train/val/test seed range; isic: split to write, train/val/test/all (default: train for synthderm, test for isic)
+    split: str = None,
     frequencies: str = 'isic',      # synthderm: subgroup frequencies, 'isic' (long-tailed, as ISIC 2019 train) or 'uniform'
     isic_dir: str = None,           # isic: folder holding ISIC_*.jpg (ISIC 2019 Training Input)
-    labels: str = None,             # isic: ground-truth CSV (with --artifacts) or a split CSV with image, MEL, NV, hair, gel_bubble, ruler, ink
+    # isic: ground-truth CSV (with --artifacts) or a split CSV with image, MEL, NV, hair, gel_bubble, ruler, ink
+    labels: str = None,
     artifacts: str = None,          # isic: artifact-score CSV (image, hair, gel_bubble, ruler, ink scores)
     threshold: float = 0.9,         # isic: an artifact is present when its score is above this
     paper_split: bool = False,      # isic: use the original method's split (ships with rl4med) instead of --labels

@@ -34,7 +34,8 @@ def _to_device(x: torch.Tensor, device) -> torch.Tensor:
 def _randn(shape, generator, device):
     "Standard normal noise in float32, drawn as diffusers draws it (a list of generators gives one per sample)."
     if isinstance(generator, (list, tuple)):
-        return _to_device(torch.cat([torch.randn((1, *shape[1:]), generator=g, device=g.device, dtype=torch.float32) for g in generator]), device)
+        return _to_device(torch.cat([torch.randn((1, *shape[1:]), generator=g, device=g.device, dtype=torch.float32)
+                                     for g in generator]), device)
     gdev = generator.device if generator is not None else device
     return _to_device(torch.randn(shape, generator=generator, device=gdev, dtype=torch.float32), device)
 
@@ -42,10 +43,13 @@ def _alphas(scheduler: DDIMScheduler, device) -> torch.Tensor:
     "The scheduler's cumulative alphas in float32 on `device`, copied once and cached on the scheduler (not once per step)."
     src, c = scheduler.alphas_cumprod, getattr(scheduler, '_rl4med_alphas', None)
     if c is None or c[0] is not src or c[1] != src._version or c[2].device != device:
-        c = (src, src._version, src.to(device, torch.float32)); scheduler._rl4med_alphas = c
+        c = (src, src._version, src.to(device, torch.float32))
+        scheduler._rl4med_alphas = c
     return c[2]
 
-def ddim_mean_std(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep, sample: torch.Tensor, eta: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+# %% ../nbs/05_ddim.ipynb #47e0c991
+def ddim_mean_std(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep, sample: torch.Tensor,
+                  eta: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     "Mean and standard deviation (float32, per sample) of the Gaussian DDIM step from `sample` at `timestep`."
     if not eta > 0: raise UserError(f"eta must be > 0 for a stochastic step with a log-probability, got {eta}: DDPO uses eta = 1.0")
     if scheduler.num_inference_steps is None: raise UserError("call scheduler.set_timesteps(num_steps) before stepping")
@@ -63,25 +67,31 @@ def ddim_mean_std(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep
     elif kind == 'v_prediction':
         x0 = abar_t.sqrt() * x - (1 - abar_t).sqrt() * eps
         eps = abar_t.sqrt() * eps + (1 - abar_t).sqrt() * x
-    elif kind == 'sample': x0 = eps; eps = (x - abar_t.sqrt() * x0) / (1 - abar_t).sqrt()
+    elif kind == 'sample':
+        x0 = eps
+        eps = (x - abar_t.sqrt() * x0) / (1 - abar_t).sqrt()
     else: raise UserError(f"unsupported prediction_type {kind!r}")
     if scheduler.config.clip_sample:
         r = scheduler.config.clip_sample_range
-        x0 = x0.clamp(-r, r); eps = (x - abar_t.sqrt() * x0) / (1 - abar_t).sqrt()
+        x0 = x0.clamp(-r, r)
+        eps = (x - abar_t.sqrt() * x0) / (1 - abar_t).sqrt()
     var = (1 - abar_prev) / (1 - abar_t) * (1 - abar_t / abar_prev)
     std = eta * var.clamp(min=0).sqrt()
     mean = abar_prev.sqrt() * x0 + (1 - abar_prev - std ** 2).clamp(min=0).sqrt() * eps
     return mean, std
 
+# %% ../nbs/05_ddim.ipynb #2ad84b88
 def ddim_step_with_logprob(scheduler: DDIMScheduler, model_output: torch.Tensor, timestep, sample: torch.Tensor, eta: float = 1.0,
-                           prev_sample: torch.Tensor | None = None, generator=None, reduce: str = 'mean') -> tuple[torch.Tensor, torch.Tensor]:
+                           prev_sample: torch.Tensor | None = None, generator=None,
+                           reduce: str = 'mean') -> tuple[torch.Tensor, torch.Tensor]:
     "One DDIM step: `(prev_sample, log_prob)`; draws `prev_sample` unless given (then scores it). Gaussian math in float32."
     if reduce not in ('mean', 'sum'): raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
     mean, std = ddim_mean_std(scheduler, model_output, timestep, sample, eta)
     nd, dev = sample.ndim, sample.device
     if prev_sample is None:
         prev_sample = (mean + std * _randn(sample.shape, generator, dev)).to(sample.dtype)
-    elif prev_sample.shape != sample.shape: raise ValueError(f"prev_sample has shape {tuple(prev_sample.shape)}, sample {tuple(sample.shape)}")
+    elif prev_sample.shape != sample.shape:
+        raise ValueError(f"prev_sample has shape {tuple(prev_sample.shape)}, sample {tuple(sample.shape)}")
     lp = -((prev_sample.float() - mean) ** 2) / (2 * std ** 2) - std.log() - math.log(math.sqrt(2 * math.pi))
     lp = lp.mean(dim=tuple(range(1, nd))) if reduce == 'mean' else lp.sum(dim=tuple(range(1, nd)))
     return prev_sample, lp
@@ -120,6 +130,7 @@ def decode_latents(pipe: StableDiffusionPipeline, latents: torch.Tensor) -> torc
     img = pipe.vae.decode(latents.to(pipe.vae.dtype) / pipe.vae.config.scaling_factor).sample
     return (img.float() / 2 + 0.5).clamp(0, 1)
 
+# %% ../nbs/05_ddim.ipynb #614df615
 def _guided(unet, latents, t, emb2, guidance_scale: float):
     "CFG with `emb2` = cat([negative, embeds]) already built."
     inp = torch.cat([latents, latents])
@@ -144,19 +155,20 @@ def sample_with_logprob(pipe: StableDiffusionPipeline, prompts: Sequence[str], n
     emb = (prompt_embeds if prompt_embeds is not None else encode_prompts(pipe, prompts)).to(dev, dt)
     neg = (negative_embeds if negative_embeds is not None else encode_prompts(pipe, [negative_prompt])).to(dev, dt)
     n = len(emb)
-    h = height or unet.config.sample_size * pipe.vae_scale_factor; w = width or h
+    h = height or unet.config.sample_size * pipe.vae_scale_factor
+    w = width or h
     shape = (n, unet.config.in_channels, h // pipe.vae_scale_factor, w // pipe.vae_scale_factor)
     x = (latents if latents is not None else _randn(shape, generator, dev) * sch.init_noise_sigma).to(dev, dt)
     sch.set_timesteps(num_steps, device=dev)
     traj, lps = [x], []
     cfg = guidance_scale > 1.0
     emb2 = torch.cat([neg.expand(n, -1, -1), emb]) if cfg else None          # built once for all steps
-    from tqdm.auto import tqdm
     for t in tqdm(sch.timesteps, disable=not progress, desc='sampling', leave=False):
         xin = sch.scale_model_input(x, t)
         e = _guided(unet, xin, t, emb2, guidance_scale) if cfg else unet(xin, t, emb).sample
         x, lp = ddim_step_with_logprob(sch, e, t, x, eta=eta, generator=generator)
-        traj.append(x); lps.append(lp)
+        traj.append(x)
+        lps.append(lp)
     ts = sch.timesteps.to(dev).repeat(n, 1)
     images = decode_latents(pipe, x) if decode else None
     return Trajectories(images, torch.stack(traj, 1), torch.stack(lps, 1), ts, emb, neg)

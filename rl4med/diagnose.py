@@ -43,9 +43,11 @@ def grader_stats(rm_probs, rm_heads: Sequence[str], ev_probs, ev_heads: Sequence
     schema = schema or isic_schema()
     rm_probs, ev_probs = torch.as_tensor(rm_probs).float(), torch.as_tensor(ev_probs).float()
     rm_heads, ev_heads, idx = list(rm_heads), list(ev_heads), np.asarray(idx, dtype=np.int64)
-    if not len(rm_probs) == len(ev_probs) == len(idx): raise UserError(f"{len(rm_probs)}, {len(ev_probs)} and {len(idx)} images: they must match")
+    if not len(rm_probs) == len(ev_probs) == len(idx):
+        raise UserError(f"{len(rm_probs)}, {len(ev_probs)} and {len(idx)} images: they must match")
     shared = [h for h in rm_heads if h in ev_heads and h in schema.attributes]
-    if not shared: raise UserError(f"the reward model ({', '.join(rm_heads)}) and the evaluator ({', '.join(ev_heads)}) share no artifact head")
+    if not shared:
+        raise UserError(f"the reward model ({', '.join(rm_heads)}) and the evaluator ({', '.join(ev_heads)}) share no artifact head")
     labels = torch.as_tensor(np.stack([schema.labels_of(int(i)) for i in idx])).float()
     t = labels[:, [schema.names.index(h) for h in rm_heads]]
     rm_ok = ((rm_probs > threshold).float() == t).all(1).numpy()
@@ -109,9 +111,12 @@ def plot_diagnosis(stats: dict, path: str | Path, schema: AttributeSchema | None
     for k, i in enumerate(tab.index):
         if i in stats['summary']['no_signal']: ax.text(x[k], 0.02, 'no signal', rotation=90, ha='center', va='bottom', fontsize=7)
     ax.set_xticks(x, [f"{i} {s}" for i, s in zip(tab.index, tab['subgroup'])], rotation=90, fontsize=7)
-    ax.set_ylim(0, 1.05); ax.set_ylabel('share of images'); ax.grid(axis='y', alpha=0.3)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel('share of images')
+    ax.grid(axis='y', alpha=0.3)
     s = stats['summary']
-    ax.set_title(title or f"agreement {s['agreement']:.2f}, P(eval | reward) {s['p_eval_given_reward']:.2f}, ceiling {s['ceiling']:.2f}", fontsize=9)
+    ax.set_title(title or f"agreement {s['agreement']:.2f}, P(eval | reward) {s['p_eval_given_reward']:.2f}, ceiling {s['ceiling']:.2f}",
+                 fontsize=9)
     ax.legend(fontsize=7, loc='upper right', ncol=3)
     fig.tight_layout()
     path = Path(path)
@@ -145,7 +150,8 @@ def run_diagnose(out='reports/diagnose', model: str | None = None, adapter: str 
     "Load the model and both classifiers, diagnose, and write diagnosis.json/.md/.png to `out`; the work of `rl4med-diagnose`."
     out = check_writable(out, 'output folder')
     if out.exists() and not out.is_dir(): raise UserError(f"--out {out} is a file: pass a folder")
-    if n_per_prompt < 1 or num_steps < 1 or batch_size < 1: raise UserError("--n-per-prompt, --num-steps and --batch-size must be at least 1")
+    if n_per_prompt < 1 or num_steps < 1 or batch_size < 1:
+        raise UserError("--n-per-prompt, --num-steps and --batch-size must be at least 1")
     if guidance < 0 or not eta > 0: raise UserError(f"--guidance must be >= 0 and --eta > 0, got {guidance} and {eta}")
     rm, ev = resolve_classifier(reward_model, default_reward_model), resolve_classifier(evaluator, default_evaluator)
     pipe, info = load_sampler_pipeline(model, adapter, device=device)
@@ -166,7 +172,8 @@ cli_hyphens('rl4med-diagnose', __name__)
 @call_parse
 def diagnose_cli(
     out: str = 'reports/diagnose',     # output folder: diagnosis.json, diagnosis.md, diagnosis.png
-    model: str = None,                 # 'default' (the shipped tiny model) or a local diffusers folder (default: the adapter's run, or 'default')
+    # 'default' (the shipped tiny model) or a local diffusers folder (default: the adapter's run, or 'default')
+    model: str = None,
     adapter: str = None,               # an rl4med-train run folder, a LoRA folder or file, or 'default' (the shipped DDPO adapter)
     reward_model: str = 'default',     # the reward classifier: 'default' or a saved classifier folder
     evaluator: str = 'default',        # the held-out evaluator: 'default' or a saved classifier folder

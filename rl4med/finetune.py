@@ -5,7 +5,7 @@
 # %% ../nbs/08_finetune.ipynb #8e10d33f
 from __future__ import annotations
 
-import json, math, random, shutil, time, warnings
+import math, random, shutil, time, warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -49,14 +49,18 @@ def _flip(x, g):
     m = (torch.rand(len(x), generator=g) < 0.5).view(-1, 1, 1, 1)
     return torch.where(m, x.flip(-1), x)
 
+# %% ../nbs/08_finetune.ipynb #e9b6ce75
 def train_vae(vae, images: torch.Tensor, steps: int = 2500, batch_size: int = 32, lr: float = 1e-3, kl_weight: float = 1e-6,
               seed: int = 0, device: str = 'auto', progress: bool = True, log_every: int = 100) -> list[dict]:
     "Train an `AutoencoderKL` on uint8 images (N, 3, H, W); returns the logged losses."
-    dev = resolve_device(device); set_seed(seed)
-    vae.to(dev).train(); vae.requires_grad_(True)
+    dev = resolve_device(device)
+    set_seed(seed)
+    vae.to(dev).train()
+    vae.requires_grad_(True)
     opt = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
-    g = torch.Generator().manual_seed(seed); it = _batches(len(images), batch_size, g)
+    g = torch.Generator().manual_seed(seed)
+    it = _batches(len(images), batch_size, g)
     hist, acc = [], []
     for step in tqdm(range(steps), disable=not progress, desc='train vae', unit='step'):
         x = _flip(images[next(it)].float().div(127.5).sub(1), g).to(dev)
@@ -64,20 +68,30 @@ def train_vae(vae, images: torch.Tensor, steps: int = 2500, batch_size: int = 32
         rec = vae.decode(post.sample(generator=None)).sample
         loss_rec = F.mse_loss(rec, x) + 0.5 * F.l1_loss(rec, x)
         loss = loss_rec + kl_weight * post.kl().mean()
-        opt.zero_grad(set_to_none=True); loss.backward(); torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0); opt.step(); sched.step()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
+        sched.step()
         acc.append(loss_rec.item())
-        if (step + 1) % log_every == 0 or step + 1 == steps: hist.append({'step': step + 1, 'recon': float(np.mean(acc))}); acc = []
-    vae.eval(); vae.requires_grad_(False)
+        if (step + 1) % log_every == 0 or step + 1 == steps:
+            hist.append({'step': step + 1, 'recon': float(np.mean(acc))})
+            acc = []
+    vae.eval()
+    vae.requires_grad_(False)
     return hist
 
+# %% ../nbs/08_finetune.ipynb #876c325b
 @torch.no_grad()
 def encode_latents(vae, images: torch.Tensor, batch_size: int = 128, device: str = 'auto') -> tuple[torch.Tensor, torch.Tensor]:
     "Mean and std (unscaled) of the VAE posterior for uint8 images."
-    dev = resolve_device(device); vae.to(dev).eval()
+    dev = resolve_device(device)
+    vae.to(dev).eval()
     ms, ss = [], []
     for i in range(0, len(images), batch_size):
         d = vae.encode(images[i:i + batch_size].float().div(127.5).sub(1).to(dev, vae.dtype)).latent_dist
-        ms.append(d.mean.float().cpu()); ss.append(d.std.float().cpu())
+        ms.append(d.mean.float().cpu())
+        ss.append(d.std.float().cpu())
     return torch.cat(ms).contiguous(), torch.cat(ss).contiguous()
 
 def scaling_factor(mean: torch.Tensor, std: torch.Tensor) -> float:
@@ -99,11 +113,52 @@ def _denoising_loss(pred, noise, t, noise_sched, snr_gamma: float = 0.0):
     snr = compute_snr(noise_sched, t).to(per.device)
     return (per * snr.clamp(max=snr_gamma) / snr).mean()
 
+# %% ../nbs/08_finetune.ipynb #ecdfe375
+def _trainable(unet, te, lora_rank: int, train_text_encoder: bool) -> list:
+    "The parameters to train: a new LoRA adapter (`lora_rank > 0`) or the whole UNet, plus the text encoder if asked."
+    if lora_rank > 0:
+        params = add_lora(unet, rank=lora_rank)
+        if train_text_encoder: raise UserError("train_text_encoder with LoRA is not supported: fine-tune the UNet's adapter only")
+    else:
+        unet.requires_grad_(True)
+        params = list(unet.parameters())
+    te.requires_grad_(train_text_encoder)
+    if train_text_encoder: params = params + list(te.parameters())
+    return params
+
+def _optimizer(params, lr: float, weight_decay: float, warmup: int, steps: int, optim_state=None, done: int = 0):
+    "AdamW with a linear warm-up and a cosine decay over `steps`, its schedule fast-forwarded past `done` steps."
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    if optim_state is not None: opt.load_state_dict(optim_state)
+    def factor(s): return min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    with warnings.catch_warnings():  # fast-forward the schedule of a resumed run
+        warnings.simplefilter('ignore')
+        for _ in range(done): sched.step()
+    return opt, sched
+
+def _captions(tok, prompts: Sequence[str]):
+    "Token ids of all distinct prompts plus the empty one, each prompt's row in them, and the empty caption's row."
+    texts = sorted(set(prompts)) + ['']
+    ids = tok(texts, padding='max_length', max_length=tok.model_max_length, truncation=True, return_tensors='pt').input_ids
+    return ids, torch.tensor([texts.index(p) for p in prompts]), len(texts) - 1
+
+def _noisy_batch(g: torch.Generator, mean, std, sf: float, batch_size: int, noise_sched, device):
+    "Rows of a random batch, and its latents drawn from their posteriors, flipped and noised at random timesteps: (rows, noise, t, noisy)."
+    b = torch.randperm(len(mean), generator=g)[:batch_size]
+    z = (mean[b] + std[b] * torch.randn(mean[b].shape, generator=g)) * sf
+    z = _flip(z, g).to(device)
+    noise = torch.randn(z.shape, generator=g).to(device)
+    t = torch.randint(0, noise_sched.config.num_train_timesteps, (len(b),), generator=g).to(device)
+    return b, noise, t, noise_sched.add_noise(z, noise, t)
+
+# %% ../nbs/08_finetune.ipynb #5d95c63c
 def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_std: torch.Tensor, prompts: Sequence[str],
                steps: int = 10000, batch_size: int = 32, lr: float = 1e-3, weight_decay: float = 1e-2, cond_dropout: float = 0.1,
                train_text_encoder: bool = False, lora_rank: int = 0, ema_decay: float = 0.999, max_grad_norm: float = 1.0,
-               warmup: int = 200, snr_gamma: float = 0.0, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no', progress: bool = True,
-               log_every: int = 100, save_every: int = 0, save_fn=None, state: FinetuneState | None = None, optim_state=None) -> FinetuneState:
+               warmup: int = 200, snr_gamma: float = 0.0, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no',
+               progress: bool = True, log_every: int = 100, save_every: int = 0, save_fn=None, state: FinetuneState | None = None,
+               optim_state=None) -> FinetuneState:
     "Fine-tune the pipeline's UNet (and optionally its text encoder) on VAE latents with their prompts."
     if len(latent_mean) != len(prompts): raise UserError(f"{len(latent_mean)} latents but {len(prompts)} prompts")
     if batch_size < 1 or steps < 1: raise UserError("steps and batch_size must be at least 1")
@@ -112,38 +167,21 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
     unet, te, tok = pipe.unet, pipe.text_encoder, pipe.tokenizer
     sf = pipe.vae.config.scaling_factor
     noise_sched = DDPMScheduler.from_config(pipe.scheduler.config)
-    # the captions: all distinct prompts plus the empty one, tokenised once
-    texts = sorted(set(prompts)) + ['']
-    ids = tok(texts, padding='max_length', max_length=tok.model_max_length, truncation=True, return_tensors='pt').input_ids
-    pidx = torch.tensor([texts.index(p) for p in prompts]); empty = len(texts) - 1
-    if lora_rank > 0:
-        params = add_lora(unet, rank=lora_rank)
-        if train_text_encoder: raise UserError("train_text_encoder with LoRA is not supported: fine-tune the UNet's adapter only")
-    else:
-        unet.requires_grad_(True); params = list(unet.parameters())
-    te.requires_grad_(train_text_encoder)
-    if train_text_encoder: params = params + list(te.parameters())
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    if optim_state is not None: opt.load_state_dict(optim_state)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
+    ids, pidx, empty = _captions(tok, prompts)
+    params = _trainable(unet, te, lora_rank, train_text_encoder)
     state = state or FinetuneState()
-    with warnings.catch_warnings():  # fast-forward the schedule of a resumed run
-        warnings.simplefilter('ignore'); [sched.step() for _ in range(state.step)]
+    opt, sched = _optimizer(params, lr, weight_decay, warmup, steps, optim_state, state.step)
     ema = EMAModel(unet.parameters(), decay=ema_decay) if ema_decay and lora_rank == 0 else None
     if ema is not None and getattr(state, 'ema', None) is not None: ema.load_state_dict(state.ema)
     unet, te, opt = acc.prepare(unet, te, opt)
-    unet.train(); te.train(train_text_encoder)
+    unet.train()
+    te.train(train_text_encoder)
     losses = []
     bar = tqdm(total=steps, initial=state.step, disable=not progress or not acc.is_main_process, desc='fine-tune unet', unit='step')
     while state.step < steps:
         # each step draws from its own generator, so a resumed run sees exactly the batches and noise of a straight one
         g = torch.Generator().manual_seed(seed * 1_000_003 + acc.process_index * 7_919 + state.step)
-        b = torch.randperm(len(prompts), generator=g)[:batch_size]
-        z = (latent_mean[b] + latent_std[b] * torch.randn(latent_mean[b].shape, generator=g)) * sf
-        z = _flip(z, g).to(acc.device)
-        noise = torch.randn(z.shape, generator=g).to(acc.device)
-        t = torch.randint(0, noise_sched.config.num_train_timesteps, (len(b),), generator=g).to(acc.device)
-        zt = noise_sched.add_noise(z, noise, t)
+        b, noise, t, zt = _noisy_batch(g, latent_mean, latent_std, sf, batch_size, noise_sched, acc.device)
         cap = torch.where(torch.rand(len(b), generator=g) < cond_dropout, torch.full_like(pidx[b], empty), pidx[b])
         with acc.autocast():
             with torch.set_grad_enabled(train_text_encoder): emb = te(ids[cap].to(acc.device))[0]
@@ -152,11 +190,15 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
         opt.zero_grad(set_to_none=True)
         acc.backward(loss)
         if max_grad_norm: acc.clip_grad_norm_(params, max_grad_norm)
-        opt.step(); sched.step()
+        opt.step()
+        sched.step()
         if ema is not None: ema.step(acc.unwrap_model(unet).parameters())
-        state.step += 1; losses.append(loss.item()); bar.update(1)
+        state.step += 1
+        losses.append(loss.item())
+        bar.update(1)
         if state.step % log_every == 0 or state.step == steps:
-            state.history.append({'step': state.step, 'loss': float(np.mean(losses)), 'lr': sched.get_last_lr()[0]}); losses = []
+            state.history.append({'step': state.step, 'loss': float(np.mean(losses)), 'lr': sched.get_last_lr()[0]})
+            losses = []
             bar.set_postfix(loss=f"{state.history[-1]['loss']:.4f}")
         if save_fn is not None and save_every and (state.step % save_every == 0 or state.step == steps):
             state.ema = ema.state_dict() if ema is not None else None
@@ -166,7 +208,7 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
     bar.close()
     unet, te = acc.unwrap_model(unet), acc.unwrap_model(te)
     if ema is not None: ema.copy_to(unet.parameters())
-    unet.eval(); te.eval(); unet.requires_grad_(False); te.requires_grad_(False)
+    for m in (unet, te): m.eval().requires_grad_(False)
     pipe.unet, pipe.text_encoder = unet, te
     state.ema = ema.state_dict() if ema is not None else None
     return state
@@ -192,7 +234,8 @@ def load_checkpoint(folder: Path, pipe: StableDiffusionPipeline, lora_rank: int 
     pipe.text_encoder.load_state_dict(read_safetensors(folder/'text_encoder.safetensors'))
     o = torch.load(folder/'optim.pt', map_location='cpu', weights_only=True)
     js = read_json(folder/'state.json')
-    st = FinetuneState(js['step'], js['history']); st.ema = o['ema']
+    st = FinetuneState(js['step'], js['history'])
+    st.ema = o['ema']
     return st, o['optimizer']
 
 # %% ../nbs/08_finetune.ipynb #357822f8
@@ -207,7 +250,9 @@ def save_grid(images: torch.Tensor, path: str | Path, nrow: int = 8):
 def sample_grid(pipe: StableDiffusionPipeline, path, prompts=None, steps: int = 20, guidance: float = 5.0, seed: int = 0):
     "A grid of one image per prompt (all 32 ISIC prompts by default), saved to `path`."
     prompts = prompts or isic_schema().prompts()
-    was = pipe.unet.training; pipe.unet.eval(); pipe.text_encoder.eval()
+    was = pipe.unet.training
+    pipe.unet.eval()
+    pipe.text_encoder.eval()
     h = pipe.unet.config.sample_size * pipe.vae_scale_factor
     imgs = pipe(prompts, num_inference_steps=steps, guidance_scale=guidance, height=h, width=h, output_type='pt',
                 generator=torch.Generator().manual_seed(seed)).images
@@ -215,13 +260,10 @@ def sample_grid(pipe: StableDiffusionPipeline, path, prompts=None, steps: int = 
     save_grid(imgs, path)
     return imgs
 
-def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', data: str = 'synthderm', isic_dir=None, n: int = 20000, size: int = 64,
-             frequencies: str = 'isic', data_seed: int = 0, vae=None, vae_steps: int = 0, vae_lr: float = 1e-3, vae_n: int = 10000,
-             steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0, train_text_encoder: bool = False,
-             cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0, save_every: int = 1000, seed: int = 0, device: str = 'auto',
-             mixed_precision: str = 'no', resume: bool = False, export=None, progress: bool = True) -> StableDiffusionPipeline:
-    "Fine-tune (or, with `init='tiny'`, build) a text-to-image model; the work behind `rl4med-finetune`."
-    out, t0 = check_writable(out, 'run folder'), time.time()
+# %% ../nbs/08_finetune.ipynb #7fbbfcb0
+def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n, steps, batch_size,
+                         save_every, size):
+    "A `UserError` for the first setting of `finetune` that cannot work."
     if init not in ('none', 'tiny'): raise UserError(f"unknown --init {init!r}: use none or tiny")
     for k, v in dict(n=n, steps=steps, batch_size=batch_size, save_every=save_every, size=size).items():
         if v < 1: raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}")
@@ -230,12 +272,37 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
         if not (math.isfinite(v) and v > 0): raise UserError(f"--{k.replace('_', '-')} must be a positive number, got {v}")
     if tiny_size not in TINY: raise UserError(f"unknown --tiny-size {tiny_size!r}: use one of {', '.join(TINY)}")
     if (model is None) == (init == 'none'): raise UserError("pass either --model (a diffusers folder to fine-tune) or --init tiny")
-    if mixed_precision != 'no' and resolve_device(device).type == 'cpu': raise UserError("mixed precision needs a GPU: use --mixed-precision no on the CPU")
+    if mixed_precision != 'no' and resolve_device(device).type == 'cpu':
+        raise UserError("mixed precision needs a GPU: use --mixed-precision no on the CPU")
     if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
+
+def _cached_latents(out: Path, pipe, data, size, n, data_seed, frequencies, isic_dir, device, progress):
+    "The VAE posteriors (mean, std) of the training images and their prompts: encoded once, then read from the run folder."
+    if (out/'latents.safetensors').exists(): return read_safetensors(out/'latents.safetensors'), read_json(out/'latents.json')
+    imgs, prompts = load_images(data, size, n, data_seed, frequencies, isic_dir, progress)
+    m, s = encode_latents(pipe.vae, imgs, device=device)
+    lat = {'mean': m.contiguous(), 'std': s.contiguous()}
+    save_file(lat, str(out/'latents.safetensors'))
+    write_json(prompts, out/'latents.json')
+    return lat, prompts
+
+# %% ../nbs/08_finetune.ipynb #ad2a22c7
+def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', data: str = 'synthderm', isic_dir=None, n: int = 20000,
+             size: int = 64, frequencies: str = 'isic', data_seed: int = 0, vae=None, vae_steps: int = 0, vae_lr: float = 1e-3,
+             vae_n: int = 10000, steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0,
+             train_text_encoder: bool = False, cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0,
+             save_every: int = 1000, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no', resume: bool = False, export=None,
+             progress: bool = True) -> StableDiffusionPipeline:
+    "Fine-tune (or, with `init='tiny'`, build) a text-to-image model; the work behind `rl4med-finetune`."
+    out, t0 = check_writable(out, 'run folder'), time.time()
+    _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n=n, steps=steps,
+                         batch_size=batch_size, save_every=save_every, size=size)
     new_vae = load_vae(vae) if vae is not None else None   # a bad folder fails before the run folder exists
-    pipe = tiny_pipeline(seed, size=tiny_size, image_size=size) if init == 'tiny' else load_pipeline(model, dtype='fp32', device='cpu')
+    pipe = (tiny_pipeline(seed, size=tiny_size, image_size=size) if init == 'tiny' else
+            load_pipeline(model, dtype='fp32', device='cpu'))
     make_run_dir(out.parent, out.name, resume=resume)
-    cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items() if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v')}
+    cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items()
+           if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v')}
     write_json(cfg, out/'config.json')
     if new_vae is not None: pipe.vae = new_vae
     if vae_steps > 0:
@@ -245,15 +312,11 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
             vh = train_vae(pipe.vae, vimgs, vae_steps, batch_size, vae_lr, seed=seed, device=device, progress=progress)
             m, s = encode_latents(pipe.vae, vimgs[:2000], device=device)
             pipe.vae.register_to_config(scaling_factor=scaling_factor(m, s))
-            save_file(pipe.vae.state_dict(), str(out/'vae.safetensors')); write_json({'history': vh, 'scaling_factor': pipe.vae.config.scaling_factor}, out/'vae.json')
+            save_file(pipe.vae.state_dict(), str(out/'vae.safetensors'))
+            write_json({'history': vh, 'scaling_factor': pipe.vae.config.scaling_factor}, out/'vae.json')
         pipe.vae.register_to_config(scaling_factor=read_json(out/'vae.json')['scaling_factor'])
     pipe.vae.requires_grad_(False)
-    if (out/'latents.safetensors').exists():
-        lat = read_safetensors(out/'latents.safetensors'); prompts = read_json(out/'latents.json')
-    else:
-        imgs, prompts = load_images(data, size, n, data_seed, frequencies, isic_dir, progress)
-        m, s = encode_latents(pipe.vae, imgs, device=device); lat = {'mean': m.contiguous(), 'std': s.contiguous()}
-        save_file(lat, str(out/'latents.safetensors')); write_json(prompts, out/'latents.json')
+    lat, prompts = _cached_latents(out, pipe, data, size, n, data_seed, frequencies, isic_dir, device, progress)
     state = optim = None
     ck = latest_checkpoint(out) if resume else None
     if ck is not None: state, optim = load_checkpoint(ck, pipe, lora_rank)
@@ -263,8 +326,9 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
         sample_grid(pipe, out/'samples'/f'step_{st.step:07d}.png')
         write_json(st.history, out/'history.json')
     state = train_unet(pipe, lat['mean'], lat['std'], prompts, steps, batch_size, lr, cond_dropout=cond_dropout,
-                       train_text_encoder=train_text_encoder, lora_rank=lora_rank, ema_decay=ema, snr_gamma=snr_gamma, seed=seed, device=device,
-                       mixed_precision=mixed_precision, progress=progress, save_every=save_every, save_fn=_save, state=state, optim_state=optim)
+                       train_text_encoder=train_text_encoder, lora_rank=lora_rank, ema_decay=ema, snr_gamma=snr_gamma, seed=seed,
+                       device=device, mixed_precision=mixed_precision, progress=progress, save_every=save_every, save_fn=_save,
+                       state=state, optim_state=optim)
     pipe.to('cpu')
     if lora_rank > 0: save_lora(pipe.unet, out/'lora')
     else:
@@ -289,7 +353,8 @@ def finetune_cli(
     size: int = 64,                   # image size
     frequencies: str = 'isic',        # synthderm: subgroup frequencies ('isic': long-tailed as the real data, or 'uniform')
     data_seed: int = 0,               # synthderm: dataset seed
-    vae: str = None,                  # with --init tiny: reuse the VAE of this pipeline folder (e.g. rl4med/assets/tiny-sd) instead of training one
+    # with --init tiny: reuse the VAE of this pipeline folder (e.g. rl4med/assets/tiny-sd) instead of training one
+    vae: str = None,
     vae_steps: int = 0,               # train the VAE first for this many steps (a new tiny model needs it, unless --vae)
     vae_lr: float = 1e-3,             # VAE learning rate
     vae_n: int = 10000,               # synthderm images for the VAE (uniform frequencies)
@@ -329,7 +394,8 @@ def adherence(pipe, n_per_prompt: int = 32, num_steps: int = 20, guidance: float
     from rl4med.ddim import encode_prompts, sample_with_logprob
     from rl4med.classifier import prompt_match
     from rl4med.rewards import default_evaluator, default_reward_model
-    S = isic_schema(); P = S.prompts()
+    S = isic_schema()
+    P = S.prompts()
     rm, ev = reward_model or default_reward_model(), evaluator or default_evaluator()
     idx = [i for i in range(len(P)) for _ in range(n_per_prompt)]
     emb, neg = encode_prompts(pipe, P), encode_prompts(pipe, [''])

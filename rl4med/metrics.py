@@ -5,7 +5,7 @@
 # %% ../nbs/10_metrics.ipynb #c579b51e
 from __future__ import annotations
 
-import contextlib, math, numbers, re, shutil, sys, tempfile, time, warnings
+import contextlib, json, math, numbers, re, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -20,24 +20,27 @@ from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 from tqdm.auto import tqdm
 
-from .classifier import MultiHeadClassifier, artifact_predictions, load_classifier
+from .classifier import MultiHeadClassifier, artifact_predictions, load_classifier, prompt_match
 from .core import (UserError, atomic_write, check_writable, cli_hyphens, folder_lock, read_json, read_state_dict, resolve_device,
                          resolve_dtype, run_cli, write_json)
 from .data import FolderDataset, FolderWriter, load_image, read_index
+from .diagnose import grader_stats, summary_line
 from .ddim import encode_prompts
-from .ddim import generate_images, noise_seed
-from .ddpo import bootstrap_ci
+from .ddim import generate_images, noise_seed, prompt_grid
 from .models import load_sampler_pipeline
-from .prompts import AttributeSchema, isic_schema
+from .prompts import AttributeSchema, isic_schema, isic_train_counts
 from .rewards import default_evaluator, make_reward
 
 # %% auto #0
 __all__ = ['to_uint8_images', 'image_id', 'parse_prompts', 'sample_pairs', 'shard_chunks', 'sample_kept', 'sample_images',
            'mean_ci', 'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores', 'spurious_missing',
-           'disease_accuracy', 'ClassifierFeatures', 'InceptionFeatures', 'load_feature_extractor', 'frechet_distance',
+           'disease_accuracy', 'apr_indicator', 'score_images', 'compare_scores', 'compare_models',
+           'run_report_markdown', 'write_run_report', 'plot_metrics', 'read_heldout', 'plot_apr_curves', 'RunLog',
+           'trim_jsonl', 'ClassifierFeatures', 'InceptionFeatures', 'load_feature_extractor', 'frechet_distance',
            'kernel_inception_distance', 'prdc', 'intra_prompt_diversity', 'lpips_weights', 'make_lpips', 'lpips_pairs',
-           'lpips_score', 'parse_fake_specs', 'open_image_sets', 'set_outputs', 'evaluate_sets', 'report_markdown',
-           'plot_subgroup_apr', 'plot_artifact_rates', 'plot_seed_grid', 'run_metrics', 'metrics_cli', 'sample_cli']
+           'lpips_score', 'parse_fake_specs', 'open_image_sets', 'set_outputs', 'evaluate_sets',
+           'metrics_report_markdown', 'plot_subgroup_apr', 'plot_artifact_rates', 'plot_seed_grid', 'run_metrics',
+           'metrics_cli', 'sample_cli']
 
 # %% ../nbs/10_metrics.ipynb #1038df49
 def to_uint8_images(x: torch.Tensor) -> torch.Tensor:
@@ -58,7 +61,9 @@ def parse_prompts(spec: str | Sequence[int] | None, n_prompts: int = 32) -> list
     out = []
     for p in parts:
         try:
-            if isinstance(p, str) and re.fullmatch(r'\d+-\d+', p): a, b = map(int, p.split('-')); vals = list(range(a, b + 1))
+            if isinstance(p, str) and re.fullmatch(r'\d+-\d+', p):
+                a, b = map(int, p.split('-'))
+                vals = list(range(a, b + 1))
             else: vals = [int(p)]
         except (TypeError, ValueError): raise UserError(f"--prompts {spec!r}: {p!r} is not a prompt index; use 'all', '0,5,16' or '0-15'") from None
         for v in vals:
@@ -86,7 +91,10 @@ def _check_sample_config(out: Path, cfg: dict):
     if not p.is_file(): return False
     old = read_json(p)
     diff = [f"{k}: {old.get(k)!r} there, {cfg.get(k)!r} now" for k in _IMAGE_SETTINGS if old.get(k) != cfg.get(k)]
-    if diff: raise UserError(f"{out} was sampled with other settings ({'; '.join(diff)}): use another --out, or the same settings to resume")
+    if diff:
+        raise UserError(
+            f"{out} was sampled with other settings ({'; '.join(diff)}): use another --out, or the same settings to resume"
+        )
     return True
 
 def _whole(v) -> bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
@@ -218,18 +226,22 @@ def sample_images(out: str | Path, model: str | None = None, adapter: str | Path
 
 # %% ../nbs/10_metrics.ipynb #201d5483
 def mean_ci(x, n_boot: int = 2000, seed: int = 0, alpha: float = 0.05, chunk: int = 4_000_000) -> tuple[float, float]:
-    "Percentile bootstrap interval of the mean of `x` (`rl4med.ddpo.bootstrap_ci`, drawn in chunks for large `x`)."
+    "Percentile bootstrap interval of the mean of `x` (NaN for no data); the resampling indices are drawn in chunks."
     x = np.asarray(x, dtype=np.float64)
-    if len(x) * n_boot <= chunk: return bootstrap_ci(x, n_boot, seed, alpha)
+    if len(x) == 0: return (float('nan'), float('nan'))
     rng = np.random.default_rng(seed)
-    step = max(1, chunk // len(x)); means = []
+    step = max(1, chunk // len(x))
+    means = []
     for s in range(0, n_boot, step): means.append(x[rng.integers(0, len(x), (min(step, n_boot - s), len(x)))].mean(1))
     means = np.concatenate(means)
     return float(np.quantile(means, alpha / 2)), float(np.quantile(means, 1 - alpha / 2))
 
 def paired_difference(keys_a: Sequence, values_a, keys_b: Sequence, values_b, n_boot: int = 2000, seed: int = 0) -> dict:
     "Mean of `b - a` over the keys both have (e.g. (prompt, sample) pairs), with a bootstrap 95% CI over the pairs."
-    va, vb = dict(zip(map(tuple, keys_a), np.asarray(values_a, dtype=np.float64))), dict(zip(map(tuple, keys_b), np.asarray(values_b, dtype=np.float64)))
+    va, vb = (
+        dict(zip(map(tuple, keys_a), np.asarray(values_a, dtype=np.float64))),
+        dict(zip(map(tuple, keys_b), np.asarray(values_b, dtype=np.float64))),
+    )
     common = sorted(set(va) & set(vb))
     d = np.array([vb[k] - va[k] for k in common], dtype=np.float64)
     return {'diff': float(d.mean()) if len(d) else float('nan'), 'diff_ci': list(mean_ci(d, n_boot, seed)), 'n_pairs': len(d)}
@@ -244,18 +256,25 @@ def exact_match(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 def apr_by_subgroup(match: torch.Tensor, idx: Sequence[int], n_groups: int = 32, n_boot: int = 2000, seed: int = 0) -> dict:
     "APR overall and per subgroup (every subgroup listed; NaN where it has no image), with bootstrap 95% CIs."
-    m = np.asarray(match, dtype=np.float64); ia = np.asarray(idx, dtype=np.int64)
+    m = np.asarray(match, dtype=np.float64)
+    ia = np.asarray(idx, dtype=np.int64)
     if len(m) != len(ia): raise ValueError(f"{len(m)} match indicators but {len(ia)} subgroup indices")
     sub = {}
     for g in range(n_groups):
         x = m[ia == g]
         sub[g] = {'n': int(len(x)), 'apr': float(x.mean()) if len(x) else float('nan'), 'apr_ci': list(mean_ci(x, n_boot, seed))}
-    return {'apr': float(m.mean()) if len(m) else float('nan'), 'apr_ci': list(mean_ci(m, n_boot, seed)), 'n': int(len(m)), 'subgroups': sub}
+    return {
+        'apr': float(m.mean()) if len(m) else float('nan'),
+        'apr_ci': list(mean_ci(m, n_boot, seed)),
+        'n': int(len(m)),
+        'subgroups': sub,
+    }
 
 def attribute_scores(pred: torch.Tensor, target: torch.Tensor, names: Sequence[str]) -> dict:
     "Per attribute: precision, recall, F1, spurious rate P(pred | not asked), missing rate P(not pred | asked), and counts."
     pred, target = torch.as_tensor(pred).long(), torch.as_tensor(target).long()
-    if pred.shape != target.shape or pred.shape[1] != len(names): raise ValueError(f"pred {tuple(pred.shape)}, target {tuple(target.shape)}, {len(names)} names")
+    if pred.shape != target.shape or pred.shape[1] != len(names):
+        raise ValueError(f"pred {tuple(pred.shape)}, target {tuple(target.shape)}, {len(names)} names")
     if len(pred) == 0: return {n: {'precision': float('nan'), 'recall': float('nan'), 'f1': float('nan'), 'spurious_rate': float('nan'),
                                    'missing_rate': float('nan'), 'tp': 0, 'fp': 0, 'tn': 0, 'fn': 0} for n in names}
     st = multilabel_stat_scores(pred, target, num_labels=len(names), average=None)   # (H, 5): tp, fp, tn, fn, support
@@ -283,6 +302,190 @@ def disease_accuracy(probs: torch.Tensor, head_names: Sequence[str], labels: tor
     p = torch.as_tensor(probs)[:, [list(head_names).index(c) for c in cls]]
     y = torch.as_tensor(labels)[:, schema.n_attributes:].argmax(1)
     return (float((p.argmax(1) == y).float().mean()) if len(p) else float('nan')), ''
+
+# %% ../nbs/10_metrics.ipynb #b226e2fc
+def apr_indicator(evaluator, images, idx, schema=None, probs=None) -> torch.Tensor:
+    "1 where the evaluator's artifact predictions match the artifacts of prompt `idx[i]`, else 0 (see `prompt_match`)."
+    schema = schema or isic_schema()
+    probs = evaluator.probs(images) if probs is None else probs
+    return prompt_match(probs.cpu(), np.stack([schema.labels_of(int(i)) for i in idx]), evaluator.head_names, schema)
+
+def score_images(images, idx, reward_fn, evaluator, schema=None) -> dict:
+    "Per-image reward, evaluator APR indicator and predictions; `apr_reward_model` and the diagnosis when the reward is a classifier's."
+    schema = schema or isic_schema()
+    prompts = [schema.prompts()[i] for i in idx]
+    labels = [schema.labels_of(i) for i in idx]
+    r, info = reward_fn(images, prompts, [{'labels': l} for l in labels])
+    probs = evaluator.probs(images)
+    out = {'reward': r.float().numpy(), 'apr': apr_indicator(evaluator, images, idx, schema, probs).numpy(), 'probs': probs.numpy()}
+    if isinstance(info, dict) and 'probs' in info and any(h in schema.attributes for h in info.get('heads', ())):
+        out['apr_reward_model'] = prompt_match(info['probs'], np.stack(labels), info['heads'], schema).numpy()   # not held out
+        out['diagnosis'] = grader_stats(info['probs'], info['heads'], probs, evaluator.head_names, idx, schema)
+    return out
+
+# %% ../nbs/10_metrics.ipynb #d8cafa5b
+def compare_scores(base: dict, rl: dict, idx: Sequence[int], schema=None) -> dict:
+    "Paired base-vs-RL summary of two `score_images` results on the same grid: means, differences, 95% intervals, subgroups."
+    schema = schema or isic_schema()
+    rep = {'models': {}}
+    for name, s in (('base', base), ('rl', rl)):
+        rep['models'][name] = {'reward': float(s['reward'].mean()), 'reward_ci': mean_ci(s['reward']),
+                               'apr': float(s['apr'].mean()), 'apr_ci': mean_ci(s['apr'])}
+    if 'apr_reward_model' in base:
+        for name, s in (('base', base), ('rl', rl)): rep['models'][name]['apr_reward_model'] = float(s['apr_reward_model'].mean())
+    for k in ('reward', 'apr', 'apr_reward_model'):
+        if k not in base: continue
+        d = rl[k] - base[k]                                  # paired by position: the same (prompt, sample) grid
+        rep[f'{k}_diff'] = float(d.mean())
+        rep[f'{k}_diff_ci'] = mean_ci(d)
+    ia, counts, prompts = np.array(idx), isic_train_counts(), schema.prompts()
+    rep['subgroups'] = {int(i): {'prompt': prompts[i], 'train_count': int(counts[i]), 'apr_base': float(base['apr'][ia == i].mean()),
+                                 'apr_rl': float(rl['apr'][ia == i].mean())} for i in range(len(prompts))}
+    if 'diagnosis' in base: rep['diagnosis'] = {'base': base['diagnosis'], 'rl': rl['diagnosis']}
+    return rep
+
+# %% ../nbs/10_metrics.ipynb #a04386af
+def compare_models(draw: Callable, reward_fn, evaluator, n_images: int, seed: int, n_prompts: int = 32, schema=None,
+                   progress: bool = False) -> tuple[dict, tuple]:
+    "Base vs trained model on one (prompt, sample) grid drawn by `draw(idx, sample_ids, base=...)`: the report and the two image sets."
+    per = max(1, math.ceil(n_images / n_prompts))
+    idx, sid = prompt_grid(range(n_prompts), per)
+    after = draw(idx, sid, base=False, progress=progress)
+    before = draw(idx, sid, base=True, progress=progress)
+    sb, sa = score_images(before, idx, reward_fn, evaluator, schema), score_images(after, idx, reward_fn, evaluator, schema)
+    rep = {'n_images': len(idx), 'per_prompt': per, 'seed': seed, 'evaluator': evaluator.config.get('backbone'),
+           **compare_scores(sb, sa, idx, schema)}
+    return rep, (before, after)
+
+# %% ../nbs/10_metrics.ipynb #37a01630
+def run_report_markdown(rep: dict, hist=None, seconds=None) -> str:
+    "The before/after table of the main job (`rl4med-train`) as markdown."
+    b, a = rep['models']['base'], rep['models']['rl']
+    f = lambda v, ci, sign='': f"{v:{sign}.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+    lines = ['# rl4med-train: base vs RL', '', f"{rep['n_images']} images per model ({rep['per_prompt']} per prompt, seed {rep['seed']}); "
+             f"APR by the held-out evaluator ({rep['evaluator']}), reward by the reward model." + (f" Run time {seconds/60:.1f} min." if seconds else ''), '',
+             '| metric | base | RL | RL - base (95% CI) |', '|---|---|---|---|',
+             f"| mean reward | {f(b['reward'], b['reward_ci'])} | {f(a['reward'], a['reward_ci'])} | {f(rep['reward_diff'], rep['reward_diff_ci'], '+')} |",
+             f"| APR | {f(b['apr'], b['apr_ci'])} | {f(a['apr'], a['apr_ci'])} | {f(rep['apr_diff'], rep['apr_diff_ci'], '+')} |"]
+    if 'apr_reward_model_diff' in rep:                        # the reward model's own view: rising while APR falls = reward hacking
+        d, ci = rep['apr_reward_model_diff'], rep['apr_reward_model_diff_ci']
+        lines.append(f"| APR as the reward model sees it (not held out) | {b['apr_reward_model']:.3f} | {a['apr_reward_model']:.3f} | {d:+.3f} [{ci[0]:.3f}, {ci[1]:.3f}] |")
+    if 'diagnosis' in rep:                                    # do the graders agree (rl4med-diagnose)?
+        lines += ['', f"Base: {summary_line(rep['diagnosis']['base'])}.", '', f"RL: {summary_line(rep['diagnosis']['rl'])}."]
+    lines += ['', 'Rare subgroups (fewer than 20 real training images in ISIC 2019):', '', '| idx | prompt | ISIC train n | APR base | APR RL |', '|---|---|---|---|---|']
+    for i, s in rep['subgroups'].items():
+        if s['train_count'] < 20: lines.append(f"| {i} | {s['prompt']} | {s['train_count']} | {s['apr_base']:.2f} | {s['apr_rl']:.2f} |")
+    return '\n'.join(lines) + '\n'
+
+def write_run_report(run_dir: str | Path, rep: dict, images: tuple, seconds: float | None = None):
+    "report.json, report.md and a grid of the same seeds (base top, RL bottom) in the run folder."
+    from rl4med.finetune import save_grid
+    before, after = images
+    if seconds is not None: rep['seconds'] = round(float(seconds), 1)
+    write_json(rep, Path(run_dir)/'report.json')
+    with atomic_write(Path(run_dir)/'report.md') as fh: fh.write(run_report_markdown(rep, seconds=seconds))
+    pick = list(range(0, len(before), rep['per_prompt']))[:16]
+    save_grid(torch.cat([before[pick], after[pick]]), Path(run_dir)/'samples'/'base_vs_rl.png', nrow=len(pick))
+
+# %% ../nbs/10_metrics.ipynb #40bfa390
+def plot_metrics(run_dir: str | Path, keys=('reward_mean', 'apr_samples', 'approx_kl', 'clipfrac', 'grad_norm')):
+    "PNG curves of a run's metrics.jsonl (reward with its std band, and the PPO diagnostics), saved to plots/metrics.png."
+    import matplotlib.pyplot as plt
+    recs = [json.loads(l) for l in (Path(run_dir)/'metrics.jsonl').read_text().splitlines() if l.strip()]
+    ep = [r['epoch'] for r in recs]
+    fig, axs = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3))
+    for ax, k in zip(np.atleast_1d(axs), keys):
+        y = np.array([r.get(k, np.nan) for r in recs], dtype=float)
+        ax.plot(ep, y, '.-')
+        if k == 'reward_mean':
+            sd = np.array([r.get('reward_std', np.nan) for r in recs])
+            ax.fill_between(ep, y - sd, y + sd, alpha=0.2)
+        ax.set_title(k)
+        ax.set_xlabel('epoch')
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    out = Path(run_dir)/'plots'/'metrics.png'
+    with atomic_write(out, 'wb') as f: fig.savefig(f, format='png', dpi=80)
+    plt.close(fig)
+    return out
+
+def read_heldout(run_dir: str | Path) -> list[dict]:
+    "The held-out curve of a run (heldout.jsonl), one point per epoch count (the last written wins, as after a resume)."
+    f = Path(run_dir)/'heldout.jsonl'
+    if not f.is_file(): raise UserError(f"{f} does not exist: train with --set eval.every=N to record the held-out curve")
+    pts = {}
+    for l in f.read_text().splitlines():
+        if l.strip():
+            r = json.loads(l)
+            pts[r['epochs']] = r
+    return [pts[k] for k in sorted(pts)]
+
+def plot_apr_curves(runs: dict, out: str | Path, title: str = 'held-out APR vs training samples') -> dict:
+    "One PNG: held-out APR against samples for groups of runs ({label: [run_dir, ...]}, e.g. seeds of a preset); returns the curves."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 4))
+    curves = {}
+    for (label, dirs), col in zip(runs.items(), plt.rcParams['axes.prop_cycle'].by_key()['color'] * 4):
+        pts = [read_heldout(d) for d in dirs]
+        for p in pts: ax.plot([r['samples'] for r in p], [r['apr'] for r in p], color=col, alpha=0.35, lw=1)
+        common = sorted(set.intersection(*[{r['samples'] for r in p} for p in pts]))
+        mean = [float(np.mean([next(r['apr'] for r in p if r['samples'] == x) for p in pts])) for x in common]
+        ax.plot(common, mean, 'o-', color=col, lw=2, label=f"{label} (mean of {len(dirs)})")
+        curves[label] = {'samples': common, 'apr_mean': mean, 'runs': [[(r['samples'], r['apr']) for r in p] for p in pts]}
+    ax.set_xlabel('training samples')
+    ax.set_ylabel("held-out evaluator APR")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    out = Path(out)
+    with atomic_write(out, 'wb') as f: fig.savefig(f, format='png', dpi=90)
+    plt.close(fig)
+    return curves
+
+
+# %% ../nbs/10_metrics.ipynb #eac26647
+class RunLog:
+    "A run folder's `metrics.jsonl`, tensorboard scalars and wandb (when asked for and installed), and sample grids."
+    def __init__(self, run_dir: str | Path, tensorboard: bool = False, wandb: bool = False, config: dict | None = None):
+        self.run_dir, self.tensorboard, self.wandb, self.config, self._tb = Path(run_dir), tensorboard, wandb, config or {}, None
+
+    def __call__(self, rec: dict, images: torch.Tensor | None = None):
+        "Log one epoch's record `rec` (with its `epoch`), and its images as a grid."
+        with open(self.run_dir/'metrics.jsonl', 'a', encoding='utf-8') as f: f.write(json.dumps(rec) + '\n')
+        if self.tensorboard: self._to_tensorboard(rec)
+        if self.wandb: self._to_wandb(rec)
+        if images is not None:
+            from rl4med.finetune import save_grid
+            save_grid(images, self.run_dir/'samples'/f"epoch_{rec['epoch']:05d}.png", nrow=8)
+
+    def _to_tensorboard(self, rec: dict):
+        try: from torch.utils.tensorboard import SummaryWriter
+        except ImportError:
+            self.tensorboard = False
+            return
+        if self._tb is None: self._tb = SummaryWriter(str(self.run_dir/'tensorboard'))
+        for k, v in rec.items():
+            if isinstance(v, (int, float)) and math.isfinite(v): self._tb.add_scalar(k, v, rec['epoch'])
+        self._tb.flush()
+
+    def _to_wandb(self, rec: dict):
+        try: import wandb
+        except ImportError:
+            warnings.warn('wandb=true but wandb is not installed: pip install wandb')
+            self.wandb = False
+            return
+        if wandb.run is None: wandb.init(project='rl4med', name=self.run_dir.name, config=self.config, dir=str(self.run_dir))
+        wandb.log({k: v for k, v in rec.items() if isinstance(v, (int, float))}, step=rec['epoch'])
+
+def trim_jsonl(path: str | Path, keep: Callable[[dict], bool]):
+    "Rewrite a .jsonl log atomically with only the records `keep(record)` accepts."
+    path = Path(path)
+    if not path.is_file(): return
+    recs = [l for l in path.read_text(encoding='utf-8').splitlines() if l.strip()]
+    kept = [l for l in recs if keep(json.loads(l))]
+    if len(kept) != len(recs):
+        with atomic_write(path) as f: f.write(''.join(l + '\n' for l in kept))
 
 # %% ../nbs/10_metrics.ipynb #234bb6dc
 class ClassifierFeatures(nn.Module):
@@ -317,7 +520,9 @@ class InceptionFeatures(nn.Module):
         sd = _weight_tensors(weights, 'InceptionV3')                 # pickled code is refused here
         fc = sd.get('fc.weight')
         if fc is None or not any(k.startswith('Mixed_7c.') for k in sd):
-            raise UserError(f"{weights} is not an InceptionV3 state dict (no Mixed_7c / fc weights): pass torchvision's inception_v3_google-*.pth")
+            raise UserError(
+                f"{weights} is not an InceptionV3 state dict (no Mixed_7c / fc weights): pass torchvision's inception_v3_google-*.pth"
+            )
         self.num_features = 2048
         if fc.shape[0] == 1008:                                   # torch-fidelity's port of the TF FID network
             try:
@@ -349,7 +554,10 @@ class InceptionFeatures(nn.Module):
 def load_feature_extractor(inception: str | Path | None = None, evaluator: MultiHeadClassifier | None = None) -> nn.Module:
     "InceptionV3 from `inception` (a local weights file) if given, else the evaluator's penultimate features."
     if inception is not None:
-        if not Path(inception).is_file(): raise UserError(f"--inception {inception} does not exist (nothing is downloaded: give a local InceptionV3 weights file)")
+        if not Path(inception).is_file():
+            raise UserError(
+                f"--inception {inception} does not exist (nothing is downloaded: give a local InceptionV3 weights file)"
+            )
         return InceptionFeatures(inception)
     if evaluator is None: raise UserError("no feature extractor: pass --inception PATH or an evaluator")
     return ClassifierFeatures(evaluator)
@@ -357,21 +565,25 @@ def load_feature_extractor(inception: str | Path | None = None, evaluator: Multi
 # %% ../nbs/10_metrics.ipynb #b7278d6b
 class _Precomputed(nn.Module):
     "A torchmetrics 'feature extractor' whose input already is the features."
-    def __init__(self, num_features: int): super().__init__(); self.num_features = int(num_features)
+    def __init__(self, num_features: int):
+        super().__init__()
+        self.num_features = int(num_features)
     def forward(self, x): return x
 
 def _check_feats(real, fake, need: int = 2):
     real, fake = torch.as_tensor(real), torch.as_tensor(fake)
     if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
         raise ValueError(f"features must be N x D with the same D, got {tuple(real.shape)} and {tuple(fake.shape)}")
-    if len(real) < need or len(fake) < need: raise UserError(f"at least {need} real and {need} generated images are needed, got {len(real)} and {len(fake)}")
+    if len(real) < need or len(fake) < need:
+        raise UserError(f"at least {need} real and {need} generated images are needed, got {len(real)} and {len(fake)}")
     return real, fake
 
 def frechet_distance(real: torch.Tensor, fake: torch.Tensor) -> float:
     "Frechet distance between Gaussians fitted to two feature sets (torchmetrics' FID on precomputed features)."
     real, fake = _check_feats(real, fake)
     m = FrechetInceptionDistance(feature=_Precomputed(real.shape[1]))
-    m.update(real.double(), real=True); m.update(fake.double(), real=False)
+    m.update(real.double(), real=True)
+    m.update(fake.double(), real=False)
     return float(m.compute())
 
 def kernel_inception_distance(real: torch.Tensor, fake: torch.Tensor, subset_size: int = 1000, subsets: int = 100, seed: int = 0) -> dict:
@@ -381,7 +593,8 @@ def kernel_inception_distance(real: torch.Tensor, fake: torch.Tensor, subset_siz
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')                           # "KID saves all features": they are already in memory
         m = KernelInceptionDistance(feature=_Precomputed(real.shape[1]), subsets=subsets, subset_size=s)
-    m.update(real.double(), real=True); m.update(fake.double(), real=False)
+    m.update(real.double(), real=True)
+    m.update(fake.double(), real=False)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         mean, std = m.compute()
@@ -391,18 +604,21 @@ def _kth_nn(x: torch.Tensor, k: int, chunk: int = 2048) -> torch.Tensor:
     "Distance of each row of `x` to its k-th nearest other row."
     return torch.cat([torch.cdist(x[i:i + chunk], x).kthvalue(k + 1, dim=1).values for i in range(0, len(x), chunk)])
 
+# %% ../nbs/10_metrics.ipynb #818f280e
 def prdc(real: torch.Tensor, fake: torch.Tensor, k: int = 5, chunk: int = 2048) -> dict:
     "Precision, recall, density and coverage (Naeem et al. 2020) with k-nearest-neighbour balls; k is capped by the set sizes."
     real, fake = _check_feats(real, fake)
     real, fake = real.float(), fake.float()
     k = int(min(k, len(real) - 1, len(fake) - 1))
     r_real, r_fake = _kth_nn(real, k, chunk), _kth_nn(fake, k, chunk)
-    in_fake_ball = torch.zeros(len(real), dtype=torch.bool); nearest = torch.full((len(real),), float('inf'))
+    in_fake_ball = torch.zeros(len(real), dtype=torch.bool)
+    nearest = torch.full((len(real),), float('inf'))
     prec, dens = [], []
     for j in range(0, len(fake), chunk):
         d = torch.cdist(real, fake[j:j + chunk])                  # (R, c)
         inside = d <= r_real[:, None]                             # fake j inside real i's ball
-        prec.append(inside.any(0)); dens.append(inside.sum(0))
+        prec.append(inside.any(0))
+        dens.append(inside.sum(0))
         in_fake_ball |= (d <= r_fake[None, j:j + chunk]).any(1)
         nearest = torch.minimum(nearest, d.min(1).values)
     return {'precision': float(torch.cat(prec).float().mean()), 'recall': float(in_fake_ball.float().mean()),
@@ -410,7 +626,8 @@ def prdc(real: torch.Tensor, fake: torch.Tensor, k: int = 5, chunk: int = 2048) 
 
 def intra_prompt_diversity(feats: torch.Tensor, idx: Sequence[int]) -> dict:
     "Mean pairwise feature distance within each prompt, and its mean over prompts with at least two images."
-    feats = torch.as_tensor(feats).float(); ia = np.asarray(idx)
+    feats = torch.as_tensor(feats).float()
+    ia = np.asarray(idx)
     per = {int(g): float(torch.pdist(feats[torch.from_numpy(ia == g)]).mean()) for g in np.unique(ia) if (ia == g).sum() >= 2}
     return {'diversity': float(np.mean(list(per.values()))) if per else float('nan'), 'per_prompt': per}
 
@@ -426,7 +643,10 @@ def lpips_weights(alexnet: str | Path | None = None) -> tuple[Path | None, str]:
         return (p, '') if p.is_file() else (None, f"--lpips-alexnet {p} does not exist")
     p = Path(torch.hub.get_dir())/'checkpoints'/_alexnet_file()
     if p.is_file(): return p, ''
-    return None, f"AlexNet weights not found at {p} (nothing is downloaded): put torchvision's {_alexnet_file()} there or pass --lpips-alexnet PATH"
+    return (
+        None,
+        f"AlexNet weights not found at {p} (nothing is downloaded): put torchvision's {_alexnet_file()} there or pass --lpips-alexnet PATH",
+    )
 
 def _alexnet_tensors(weights: str | Path) -> dict[str, torch.Tensor]:
     "The tensors of torchvision's AlexNet from `weights` (.pth or .safetensors), checked by name and shape."
@@ -472,13 +692,15 @@ def lpips_pairs(real_idx: Sequence[int], fake_idx: Sequence[int], n_pairs: int =
 def lpips_score(metric, real_ds, fake_ds, pairs: Sequence[tuple[int, int]], batch_size: int = 32, device='cpu') -> float:
     "Mean LPIPS over (real row, fake row) pairs of two folders; images are resized to the real image's size."
     if not pairs: return float('nan')
-    metric = metric.to(device); metric.reset()
+    metric = metric.to(device)
+    metric.reset()
     for s in range(0, len(pairs), batch_size):
         a, b = [], []
         for i, j in pairs[s:s + batch_size]:
             x, y = real_ds[i][0], fake_ds[j][0]
             if y.shape != x.shape: y = F.interpolate(y[None], size=x.shape[-2:], mode='bilinear', align_corners=False, antialias=True)[0]
-            a.append(x); b.append(y)
+            a.append(x)
+            b.append(y)
         metric.update(torch.stack(b).to(device).clamp(0, 1), torch.stack(a).to(device).clamp(0, 1))
     return float(metric.compute())
 
@@ -491,7 +713,9 @@ def parse_fake_specs(specs: Sequence[str] | Mapping[str, str]) -> dict[str, str]
         for s in specs or []:
             name, eq, root = str(s).partition('=')
             if not eq or not name.strip() or not root.strip() or not re.fullmatch(r'[A-Za-z0-9_.+-]+', name.strip()):
-                raise UserError(f"--fake {s!r}: expected NAME=FOLDER with a plain name (letters, digits, '_', '-', '.'), e.g. --fake rl=samples/rl")
+                raise UserError(
+                    f"--fake {s!r}: expected NAME=FOLDER with a plain name (letters, digits, '_', '-', '.'), e.g. --fake rl=samples/rl"
+                )
             items.append((name.strip(), root.strip()))
     if not items: raise UserError("no generated set: pass at least one --fake NAME=FOLDER")
     names = [n for n, _ in items]
@@ -518,16 +742,21 @@ def open_image_sets(real: str | Path, fakes: Mapping[str, str | Path], size: int
         n, l = next(iter(other.items()))
         raise UserError(f"the real set {roots['real']} has labels of length {lengths['real']} but {n!r} ({roots[n]}) has {l}: "
                         "they were written with different schemas and cannot be compared")
-    if lengths['real'] != schema.n_labels: raise UserError(f"the sets have {lengths['real']} labels per image, the schema {schema.n_labels} ({', '.join(schema.names)})")
+    if lengths['real'] != schema.n_labels:
+        raise UserError(
+            f"the sets have {lengths['real']} labels per image, the schema {schema.n_labels} ({', '.join(schema.names)})"
+        )
     return {n: FolderDataset(r, size=size, schema=schema) for n, r in roots.items()}
 
 def _keys(records) -> list[tuple[int, int]] | None:
     "(prompt index, sample id) per record, or None when the folder was not written by rl4med-sample."
-    if records and all('prompt_idx' in r and 'sample_id' in r for r in records): return [(int(r['prompt_idx']), int(r['sample_id'])) for r in records]
+    if records and all('prompt_idx' in r and 'sample_id' in r for r in records):
+        return [(int(r['prompt_idx']), int(r['sample_id'])) for r in records]
     return None
 
 def _collate(batch): return torch.stack([b[0] for b in batch]), torch.stack([b[1] for b in batch])
 
+# %% ../nbs/10_metrics.ipynb #cec0d460
 @torch.no_grad()
 def set_outputs(ds: FolderDataset, extractor: nn.Module, evaluator: MultiHeadClassifier, batch_size: int = 64, device='cpu',
                 num_workers: int = 0, progress: bool = False, desc: str = 'images') -> dict:
@@ -542,7 +771,9 @@ def set_outputs(ds: FolderDataset, extractor: nn.Module, evaluator: MultiHeadCla
         f = extractor(u8).float()
         if shared: p = torch.sigmoid(evaluator.head(f).float())    # the evaluator's own features: one backbone pass, not two
         else: p = evaluator.probs(u8.float().div(255)).float()
-        feats.append(f.cpu()); probs.append(p.cpu()); labels.append(y.long())
+        feats.append(f.cpu())
+        probs.append(p.cpu())
+        labels.append(y.long())
     recs = ds.records
     lab = torch.cat(labels)
     rewards = np.array([r['reward'] for r in recs], dtype=np.float64) if recs and all('reward' in r for r in recs) else None
@@ -565,11 +796,43 @@ def _grid_keys(outs: dict, names: Sequence[str], n: int = 8) -> list[tuple[int, 
     common = set.intersection(*ks) if ks else set()
     return sorted(common, key=lambda k: (k[1], k[0]))[:n]
 
+# %% ../nbs/10_metrics.ipynb #c726ca13
+def _fidelity(real: dict, fake: dict, kid_subset_size: int, kid_subsets: int, k: int, seed: int) -> dict:
+    "FD, KID, precision/recall/density/coverage and intra-prompt diversity of a generated set's features against the real set's."
+    m = {'fd': frechet_distance(real['features'], fake['features'])}
+    m.update(kernel_inception_distance(real['features'], fake['features'], kid_subset_size, kid_subsets, seed))
+    m.update(prdc(real['features'], fake['features'], k))
+    m.update(intra_prompt_diversity(fake['features'], fake['idx']))
+    return m
+
+def _paired(outs: dict, matches: dict, first: str, n: str, n_boot: int, seed: int) -> dict:
+    "Set `n` against the first set image by image (by (prompt, sample)): APR and reward differences, overall and per subgroup."
+    a, b = outs[first], outs[n]
+    if a['keys'] is None or b['keys'] is None:
+        return {'vs': first, 'note': 'not paired: a folder has no (prompt_idx, sample_id) records (not written by rl4med-sample)'}
+    pd_ = {'vs': first, 'apr': paired_difference(a['keys'], matches[first], b['keys'], matches[n], n_boot, seed)}
+    if a['rewards'] is not None and b['rewards'] is not None:
+        pd_['reward'] = paired_difference(a['keys'], a['rewards'], b['keys'], b['rewards'], n_boot, seed)
+    ia, ib = np.array([kk[0] for kk in a['keys']]), np.array([kk[0] for kk in b['keys']])
+    pd_['subgroups'] = {int(gi): paired_difference([kk for kk in a['keys'] if kk[0] == gi], matches[first][ia == gi],
+                                                   [kk for kk in b['keys'] if kk[0] == gi], matches[n][ib == gi], n_boot, seed)
+                        for gi in sorted(set(ia.tolist()) & set(ib.tolist()))}
+    return pd_
+
+# %% ../nbs/10_metrics.ipynb #1eca85f1
+_FEATURES_NOTE = {True: 'InceptionV3 from --inception',
+                  False: "the evaluator's penultimate features (no --inception weights given; nothing is downloaded): "
+                         "FD/KID are comparable only between reports with the same evaluator, not with published FIDs"}
+
+def _grid_paths(o: dict, keys) -> list[str]:
+    "The image paths of a set at the (prompt, sample) keys of the report's grid."
+    return [next(r['path'] for r, kk in zip(o['records'], o['keys']) if kk == key) for key in keys]
+
 def evaluate_sets(real: str | Path, fakes: Mapping[str, str] | Sequence[str], evaluator: str | MultiHeadClassifier = 'default',
                   inception: str | None = None, lpips_alexnet: str | None = None, device: str = 'auto', batch_size: int = 64,
                   size: int | None = None, kid_subset_size: int = 1000, kid_subsets: int = 100, k: int = 5, n_boot: int = 2000,
                   seed: int = 0, lpips_n: int = 1000, threshold: float = 0.5, num_workers: int = 0, progress: bool = False) -> dict:
-    "All metrics of generated sets against a real set, as a JSON-ready dict (see `report_markdown`)."
+    "All metrics of generated sets against a real set, as a JSON-ready dict (see `metrics_report_markdown`)."
     t0 = time.time()
     schema = isic_schema()
     fakes = parse_fake_specs(fakes)
@@ -584,46 +847,29 @@ def evaluate_sets(real: str | Path, fakes: Mapping[str, str] | Sequence[str], ev
     extractor = load_feature_extractor(inception, ev).to(dev)
     outs = {n: set_outputs(d, extractor, ev, batch_size, dev, num_workers, progress, desc=n) for n, d in sets.items()}
     names = list(fakes)
-    rep = {'real': {'root': str(real), 'n': len(sets['real'])}, 'evaluator': {'source': ev_name, 'backbone': ev.config.get('backbone'), 'heads': list(ev.head_names)},
-           'features': {'name': extractor.name, 'dim': int(extractor.num_features),
-                        'note': 'InceptionV3 from --inception' if inception else
-                                "the evaluator's penultimate features (no --inception weights given; nothing is downloaded): "
-                                "FD/KID are comparable only between reports with the same evaluator, not with published FIDs"},
-           'lpips': {'computed': lp_metric is not None, 'reason': lp_why, 'weights': str(lp_path) if lp_path else None},
-           'settings': {'threshold': threshold, 'kid_subsets': kid_subsets, 'kid_subset_size': kid_subset_size, 'k': k, 'n_boot': n_boot,
-                        'seed': seed, 'lpips_pairs': lpips_n, 'size': size},
-           'prompts': schema.prompts(), 'models': {}}
+    rep = {
+        'real': {'root': str(real), 'n': len(sets['real'])},
+        'evaluator': {'source': ev_name, 'backbone': ev.config.get('backbone'), 'heads': list(ev.head_names)},
+        'features': {'name': extractor.name, 'dim': int(extractor.num_features), 'note': _FEATURES_NOTE[bool(inception)]},
+        'lpips': {'computed': lp_metric is not None, 'reason': lp_why, 'weights': str(lp_path) if lp_path else None},
+        'settings': dict(threshold=threshold, kid_subsets=kid_subsets, kid_subset_size=kid_subset_size, k=k, n_boot=n_boot, seed=seed,
+                         lpips_pairs=lpips_n, size=size),
+        'prompts': schema.prompts(),
+        'models': {},
+    }
     rep['real'].update(_alignment(outs['real'], ev.head_names, schema, threshold, n_boot, seed)[0])
     matches = {}
     for n in names:
-        o = outs[n]
-        m, matches[n] = _alignment(o, ev.head_names, schema, threshold, n_boot, seed)
+        m, matches[n] = _alignment(outs[n], ev.head_names, schema, threshold, n_boot, seed)
         m = {'root': str(fakes[n]), 'n': len(sets[n]), **m}
-        m['fd'] = frechet_distance(outs['real']['features'], o['features'])
-        m.update(kernel_inception_distance(outs['real']['features'], o['features'], kid_subset_size, kid_subsets, seed))
-        m.update(prdc(outs['real']['features'], o['features'], k))
-        m.update(intra_prompt_diversity(o['features'], o['idx']))
+        m.update(_fidelity(outs['real'], outs[n], kid_subset_size, kid_subsets, k, seed))
         if lp_metric is not None:
-            pairs = lpips_pairs(outs['real']['idx'], o['idx'], lpips_n, seed)
+            pairs = lpips_pairs(outs['real']['idx'], outs[n]['idx'], lpips_n, seed)
             m['lpips'], m['lpips_pairs'] = lpips_score(lp_metric, sets['real'], sets[n], pairs, batch_size, dev), len(pairs)
         rep['models'][n] = m
-    first = names[0]
-    for n in names[1:]:
-        a, b = outs[first], outs[n]
-        if a['keys'] is None or b['keys'] is None:
-            rep['models'][n]['paired'] = {'vs': first, 'note': 'not paired: a folder has no (prompt_idx, sample_id) records (not written by rl4med-sample)'}
-            continue
-        pd_ = {'vs': first, 'apr': paired_difference(a['keys'], matches[first], b['keys'], matches[n], n_boot, seed)}
-        if a['rewards'] is not None and b['rewards'] is not None:
-            pd_['reward'] = paired_difference(a['keys'], a['rewards'], b['keys'], b['rewards'], n_boot, seed)
-        ia, ib = np.array([kk[0] for kk in a['keys']]), np.array([kk[0] for kk in b['keys']])
-        pd_['subgroups'] = {int(gi): paired_difference([kk for kk in a['keys'] if kk[0] == gi], matches[first][ia == gi],
-                                                       [kk for kk in b['keys'] if kk[0] == gi], matches[n][ib == gi], n_boot, seed)
-                            for gi in sorted(set(ia.tolist()) & set(ib.tolist()))}
-        rep['models'][n]['paired'] = pd_
+    for n in names[1:]: rep['models'][n]['paired'] = _paired(outs, matches, names[0], n, n_boot, seed)
     keys = _grid_keys(outs, names)
-    rep['grid'] = {'keys': [list(kk) for kk in keys],
-                   'paths': {n: [next(r['path'] for r, kk in zip(outs[n]['records'], outs[n]['keys']) if kk == key) for key in keys] for n in names}}
+    rep['grid'] = {'keys': [list(kk) for kk in keys], 'paths': {n: _grid_paths(outs[n], keys) for n in names}}
     rep['seconds'] = time.time() - t0
     return rep
 
@@ -635,9 +881,58 @@ def _fci(v, ci, nd=3) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)): return 'n/a'
     return f"{v:.{nd}f} [{_f(ci[0], nd)}, {_f(ci[1], nd)}]" if ci is not None else _f(v, nd)
 
-def report_markdown(rep: dict) -> str:
+# %% ../nbs/10_metrics.ipynb #9e0127fe
+def _subgroup_rows(rep: dict, names: list[str]) -> list[str]:
+    "The report's table of APR per subgroup, as markdown lines."
+    M, R = rep['models'], rep['real']
+    lines = []
+    lines += [
+        '',
+        '## APR per subgroup',
+        '',
+        '| idx | prompt | real n | real APR | ' + ' | '.join(f'{n} APR [95% CI] (n)' for n in names) + ' |',
+        '|---|---|---|---|' + '---|' * len(names),
+    ]
+    for g in range(len(rep['prompts'])):
+        if all(M[n]['subgroups'][g]['n'] == 0 for n in names): continue
+        rs = R['subgroups'][g]
+        cells = [f"{_fci(M[n]['subgroups'][g]['apr'], M[n]['subgroups'][g]['apr_ci'], 2)} ({M[n]['subgroups'][g]['n']})" for n in names]
+        lines.append(f"| {g} | {rep['prompts'][g]} | {rs['n']} | {_f(rs['apr'], 2)} | " + ' | '.join(cells) + ' |')
+    return lines
+
+def _artifact_rows(rep: dict, names: list[str]) -> list[str]:
+    "The report's table of spurious and missing rates and P/R/F1 per artifact, as markdown lines."
+    M, R, first = rep['models'], rep['real'], names[0]
+    lines = []
+    heads = list(M[first]['per_attribute'])
+    lines += [
+        '',
+        '## Per artifact',
+        '',
+        'spurious = P(predicted | not asked), missing = P(not predicted | asked); P/R/F1 of the predictions against the prompts.',
+        '',
+        '| artifact | '
+        + ' | '.join(f'{n} spurious / missing' for n in ['real'] + names)
+        + ' | '
+        + ' | '.join(f'{n} P / R / F1' for n in names)
+        + ' |',
+        '|---|' + '---|' * (2 * len(names) + 1),
+    ]
+    for h in heads:
+        sm = [
+            f"{_f(s['per_attribute'][h]['spurious_rate'])} / {_f(s['per_attribute'][h]['missing_rate'])}"
+            for s in [R] + [M[n] for n in names]
+        ]
+        pr = [f"{_f(M[n]['per_attribute'][h]['precision'], 2)} / {_f(M[n]['per_attribute'][h]['recall'], 2)} / {_f(M[n]['per_attribute'][h]['f1'], 2)}" for n in names]
+        lines.append(f"| {h} | " + ' | '.join(sm + pr) + ' |')
+    return lines
+
+# %% ../nbs/10_metrics.ipynb #619bceac
+def metrics_report_markdown(rep: dict) -> str:
     "The metrics report as markdown: one column per model, then per-subgroup APR and per-artifact rates."
-    names = list(rep['models']); M = rep['models']; R = rep['real']
+    names = list(rep['models'])
+    M = rep['models']
+    R = rep['real']
     first = names[0]
     def row(label, real_cell, fn): return f"| {label} | {real_cell} | " + ' | '.join(fn(M[n]) for n in names) + ' |'
     def diff(m):
@@ -668,23 +963,10 @@ def report_markdown(rep: dict) -> str:
              row('intra-prompt diversity (mean pairwise feature distance)', '-', lambda m: _f(m['diversity'])),
              row('LPIPS (AlexNet, same-prompt real pairs)', '-', lambda m: _f(m['lpips']) if 'lpips' in m else 'not computed')]
     if not rep['lpips']['computed']: lines += ['', f"LPIPS not computed: {rep['lpips']['reason']}."]
-    lines += ['', '## APR per subgroup', '', '| idx | prompt | real n | real APR | ' + ' | '.join(f'{n} APR [95% CI] (n)' for n in names) + ' |',
-              '|---|---|---|---|' + '---|' * len(names)]
-    for g in range(len(rep['prompts'])):
-        if all(M[n]['subgroups'][g]['n'] == 0 for n in names): continue
-        rs = R['subgroups'][g]
-        cells = [f"{_fci(M[n]['subgroups'][g]['apr'], M[n]['subgroups'][g]['apr_ci'], 2)} ({M[n]['subgroups'][g]['n']})" for n in names]
-        lines.append(f"| {g} | {rep['prompts'][g]} | {rs['n']} | {_f(rs['apr'], 2)} | " + ' | '.join(cells) + ' |')
-    heads = list(M[first]['per_attribute'])
-    lines += ['', '## Per artifact', '', 'spurious = P(predicted | not asked), missing = P(not predicted | asked); P/R/F1 of the predictions against the prompts.', '',
-              '| artifact | ' + ' | '.join(f'{n} spurious / missing' for n in ['real'] + names) + ' | ' + ' | '.join(f'{n} P / R / F1' for n in names) + ' |',
-              '|---|' + '---|' * (2 * len(names) + 1)]
-    for h in heads:
-        sm = [f"{_f(s['per_attribute'][h]['spurious_rate'])} / {_f(s['per_attribute'][h]['missing_rate'])}" for s in [R] + [M[n] for n in names]]
-        pr = [f"{_f(M[n]['per_attribute'][h]['precision'], 2)} / {_f(M[n]['per_attribute'][h]['recall'], 2)} / {_f(M[n]['per_attribute'][h]['f1'], 2)}" for n in names]
-        lines.append(f"| {h} | " + ' | '.join(sm + pr) + ' |')
+    lines += _subgroup_rows(rep, names) + _artifact_rows(rep, names)
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/10_metrics.ipynb #f8fa23b0
 def _save_fig(fig, path: Path):
     with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=100, bbox_inches='tight')
 
@@ -693,16 +975,21 @@ def plot_subgroup_apr(rep: dict, path: str | Path):
     from matplotlib.figure import Figure
     names = ['real'] + list(rep['models'])
     src = {'real': rep['real'], **rep['models']}
-    G = len(rep['prompts']); w = 0.8 / len(names)
-    fig = Figure(figsize=(max(8, G * 0.45), 3.6)); ax = fig.subplots()
+    G = len(rep['prompts'])
+    w = 0.8 / len(names)
+    fig = Figure(figsize=(max(8, G * 0.45), 3.6))
+    ax = fig.subplots()
     for j, n in enumerate(names):
         v = [src[n]['subgroups'][g]['apr'] for g in range(G)]
         x, v = np.arange(G) + (j - (len(names) - 1) / 2) * w, np.array(v, dtype=float)
         bars = ax.bar(x, v, w, label=n, color='0.7' if n == 'real' else None)
         ax.plot(x[np.isnan(v)], np.zeros(np.isnan(v).sum()), 'x', ms=3, clip_on=False, color=bars.patches[0].get_facecolor())
-    ax.set_xticks(range(G)); ax.set_xlabel('subgroup (prompt index: 0-15 MEL, 16-31 NV); x: no image of that subgroup'); ax.set_ylabel('APR')
+    ax.set_xticks(range(G))
+    ax.set_xlabel('subgroup (prompt index: 0-15 MEL, 16-31 NV); x: no image of that subgroup')
+    ax.set_ylabel('APR')
     ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8, ncol=len(names)); ax.set_title('APR per subgroup (held-out evaluator)')
+    ax.legend(fontsize=8, ncol=len(names))
+    ax.set_title('APR per subgroup (held-out evaluator)')
     _save_fig(fig, Path(path))
 
 def plot_artifact_rates(rep: dict, path: str | Path):
@@ -710,25 +997,41 @@ def plot_artifact_rates(rep: dict, path: str | Path):
     from matplotlib.figure import Figure
     names = ['real'] + list(rep['models'])
     src = {'real': rep['real'], **rep['models']}
-    heads = list(src['real']['per_attribute']); w = 0.8 / len(names)
-    fig = Figure(figsize=(10, 3.4)); axs = fig.subplots(1, 2)
+    heads = list(src['real']['per_attribute'])
+    w = 0.8 / len(names)
+    fig = Figure(figsize=(10, 3.4))
+    axs = fig.subplots(1, 2)
     for ax, key, title in zip(axs, ('spurious_rate', 'missing_rate'), ('spurious: predicted, not asked', 'missing: asked, not predicted')):
         for j, n in enumerate(names):
             v = [src[n]['per_attribute'][h][key] for h in heads]
-            ax.bar(np.arange(len(heads)) + (j - (len(names) - 1) / 2) * w, np.nan_to_num(v, nan=0.0), w, label=n, color='0.7' if n == 'real' else None)
-        ax.set_xticks(range(len(heads))); ax.set_xticklabels(heads); ax.set_ylim(0, 1); ax.set_title(title)
+            ax.bar(
+                np.arange(len(heads)) + (j - (len(names) - 1) / 2) * w,
+                np.nan_to_num(v, nan=0.0),
+                w,
+                label=n,
+                color='0.7' if n == 'real' else None,
+            )
+        ax.set_xticks(range(len(heads)))
+        ax.set_xticklabels(heads)
+        ax.set_ylim(0, 1)
+        ax.set_title(title)
     axs[0].legend(fontsize=8)
     _save_fig(fig, Path(path))
 
+# %% ../nbs/10_metrics.ipynb #c108b69f
 def plot_seed_grid(rep: dict, path: str | Path) -> bool:
     "Images with the same (prompt, sample), i.e. the same starting noise, one row per model; False when no key is shared."
     from matplotlib.figure import Figure
     keys, names = rep['grid']['keys'], list(rep['models'])
     if not keys: return False
-    fig = Figure(figsize=(1.6 * len(keys), 1.7 * len(names))); axs = np.array(fig.subplots(len(names), len(keys), squeeze=False))
+    fig = Figure(figsize=(1.6 * len(keys), 1.7 * len(names)))
+    axs = np.array(fig.subplots(len(names), len(keys), squeeze=False))
     for r, n in enumerate(names):
         for c, (key, p) in enumerate(zip(keys, rep['grid']['paths'][n])):
-            ax = axs[r, c]; ax.imshow(load_image(Path(rep['models'][n]['root'])/p)); ax.set_xticks([]); ax.set_yticks([])
+            ax = axs[r, c]
+            ax.imshow(load_image(Path(rep['models'][n]['root'])/p))
+            ax.set_xticks([])
+            ax.set_yticks([])
             if r == 0: ax.set_title(f"prompt {key[0]}, #{key[1]}", fontsize=8)
             if c == 0: ax.set_ylabel(n, fontsize=9)
     _save_fig(fig, Path(path))
@@ -748,7 +1051,7 @@ def run_metrics(real, fakes, out: str | Path, **kwargs) -> dict:
     check_writable(out/'plots', 'plots folder')
     rep = evaluate_sets(real, fakes, **kwargs)
     write_json(_clean(rep), out/'report.json')
-    with atomic_write(out/'report.md') as f: f.write(report_markdown(rep))
+    with atomic_write(out/'report.md') as f: f.write(metrics_report_markdown(rep))
     plot_subgroup_apr(rep, out/'plots'/'apr_subgroups.png')
     plot_artifact_rates(rep, out/'plots'/'artifact_rates.png')
     plot_seed_grid(rep, out/'plots'/'seed_grid.png')
@@ -762,7 +1065,8 @@ def metrics_cli(
                 str, nargs='+', action='extend') = None,
     out: str = None,                   # output folder for report.json, report.md and plots/
     evaluator: str = 'default',        # held-out evaluator: 'default' (shipped, 4 artifact heads) or a classifier folder / .pth
-    inception: str = None,             # local InceptionV3 weights for FD/KID/PRDC (default: the evaluator's features; nothing is downloaded)
+    # local InceptionV3 weights for FD/KID/PRDC (default: the evaluator's features; nothing is downloaded)
+    inception: str = None,
     lpips_alexnet: str = None,         # local AlexNet weights for LPIPS, .pth or .safetensors (default: torch's hub cache if it has them)
     kid_subset_size: int = 1000,       # KID subset size (capped by the smaller set)
     kid_subsets: int = 100,            # KID subsets
@@ -782,7 +1086,7 @@ def metrics_cli(
         rep = run_metrics(real, fake or [], out, evaluator=evaluator, inception=inception, lpips_alexnet=lpips_alexnet, device=device,
                           batch_size=batch_size, size=size or None, kid_subset_size=kid_subset_size, kid_subsets=kid_subsets, k=k,
                           n_boot=n_boot, seed=seed, lpips_n=lpips_pairs, progress=progress)
-        print(report_markdown(rep).split('\n## ')[0])
+        print(metrics_report_markdown(rep).split('\n## ')[0])
         print(f"report: {Path(out)/'report.md'} and {Path(out)/'report.json'}; plots in {Path(out)/'plots'}")
     return run_cli(_go)
 
@@ -794,8 +1098,10 @@ cli_hyphens('rl4med-sample', __name__)
 @call_parse
 def sample_cli(
     out: str = None,                   # output per-prompt folder (re-running resumes it)
-    model: str = None,                 # 'default' (the shipped tiny model) or a local diffusers folder (default: the adapter run's model, else default)
-    adapter: str = None,               # an rl4med-train run folder (its lora/ and config), a LoRA folder / .safetensors file, or 'default' (the shipped DDPO adapter)
+    # 'default' (the shipped tiny model) or a local diffusers folder (default: the adapter run's model, else default)
+    model: str = None,
+    # an rl4med-train run folder (its lora/ and config), a LoRA folder / .safetensors file, or 'default' (the shipped DDPO adapter)
+    adapter: str = None,
     prompts: str = 'all',              # 'all', or prompt indices like 0,5,16 or 0-15
     n_per_prompt: int = 8,             # images per prompt (sample ids 0..N-1)
     seed: int = 88,                    # evaluation seed (the paper's 88); an image's noise depends on (prompt, sample, seed) only

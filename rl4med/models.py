@@ -5,7 +5,7 @@
 # %% ../nbs/04_models.ipynb #795e9667
 from __future__ import annotations
 
-import contextlib, json, re, warnings
+import contextlib, re, warnings
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -17,7 +17,6 @@ from peft import LoraConfig, inject_adapter_in_model
 from peft.tuners.tuners_utils import BaseTunerLayer
 from peft.utils import get_peft_model_state_dict, set_peft_model_state_dict
 from diffusers.utils import logging as diffusers_logging
-from safetensors.torch import save_file
 from tokenizers import pre_tokenizers
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
@@ -27,9 +26,9 @@ from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
 __all__ = ['SD15_SCHEDULER', 'TINY', 'LORA_TARGETS', 'TEXT_LORA_TARGETS', 'sd15_ddim', 'build_tokenizer', 'tiny_pipeline',
-           'load_pipeline', 'load_unet_weights', 'default_pipeline', 'load_vae', 'add_lora', 'lora_parameters',
-           'add_text_encoder_lora', 'adapters_disabled', 'save_lora', 'convert_legacy_lora', 'read_lora_file',
-           'load_legacy_lora', 'lora_source', 'load_sampler_pipeline']
+           'load_pipeline', 'load_unet_weights', 'default_pipeline', 'load_base_pipeline', 'load_vae', 'add_lora',
+           'lora_parameters', 'add_text_encoder_lora', 'adapters_disabled', 'save_lora', 'convert_legacy_lora',
+           'read_lora_file', 'load_legacy_lora', 'lora_source', 'load_sampler_pipeline']
 
 # %% ../nbs/04_models.ipynb #f2df0684
 SD15_SCHEDULER = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
@@ -49,10 +48,13 @@ def build_tokenizer(texts: Iterable[str], model_max_length: int = 32) -> CLIPTok
     words = sorted({w for t in texts for w in re.findall(r"[a-z]+|[0-9]|[^\sa-z0-9]+", t.lower())})
     merges = []
     for w in words:
-        pieces = list(w); pieces[-1] += '</w>'
+        pieces = list(w)
+        pieces[-1] += '</w>'
         cur = pieces[0]
         for nxt in pieces[1:]:
-            merges.append((cur, nxt)); cur = cur + nxt; vocab.setdefault(cur, len(vocab))
+            merges.append((cur, nxt))
+            cur = cur + nxt
+            vocab.setdefault(cur, len(vocab))
     return CLIPTokenizer(vocab=vocab, merges=list(dict.fromkeys(merges)), model_max_length=model_max_length)
 
 # %% ../nbs/04_models.ipynb #a65690eb
@@ -62,10 +64,12 @@ TINY = {
     'test': dict(text_dim=32, text_layers=1, unet_channels=(16, 32), vae_channels=(8, 16), max_length=24),
 }
 
-def tiny_pipeline(seed: int = 0, size: str = 'default', image_size: int = 64, schema: AttributeSchema | None = None) -> StableDiffusionPipeline:
+def tiny_pipeline(seed: int = 0, size: str = 'default', image_size: int = 64,
+                  schema: AttributeSchema | None = None) -> StableDiffusionPipeline:
     "A randomly initialised Stable-Diffusion-shaped pipeline (same classes as SD-1.5), built from `seed`."
     if size not in TINY: raise UserError(f"unknown tiny size {size!r}: use one of {', '.join(TINY)}")
-    c = TINY[size]; schema = schema or isic_schema()
+    c = TINY[size]
+    schema = schema or isic_schema()
     torch.manual_seed(seed)
     tok = build_tokenizer(schema.prompts() + [''], c['max_length'])
     te = CLIPTextModel(CLIPTextConfig(vocab_size=len(tok), hidden_size=c['text_dim'], intermediate_size=2 * c['text_dim'],
@@ -73,14 +77,15 @@ def tiny_pipeline(seed: int = 0, size: str = 'default', image_size: int = 64, sc
                                       projection_dim=c['text_dim'], bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
                                       pad_token_id=tok.pad_token_id))
     nv = len(c['vae_channels'])
-    vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=['DownEncoderBlock2D'] * nv, up_block_types=['UpDecoderBlock2D'] * nv,
-                        block_out_channels=list(c['vae_channels']), latent_channels=4, layers_per_block=1, norm_num_groups=8,
-                        sample_size=image_size, scaling_factor=1.0)
+    vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=['DownEncoderBlock2D'] * nv,
+                        up_block_types=['UpDecoderBlock2D'] * nv, block_out_channels=list(c['vae_channels']), latent_channels=4,
+                        layers_per_block=1, norm_num_groups=8, sample_size=image_size, scaling_factor=1.0)
     nu = len(c['unet_channels'])
     down = ['DownBlock2D'] + ['CrossAttnDownBlock2D'] * (nu - 1)
     unet = UNet2DConditionModel(sample_size=image_size // 2 ** (nv - 1), in_channels=4, out_channels=4, down_block_types=down,
-                                up_block_types=[b.replace('Down', 'Up') for b in reversed(down)], block_out_channels=list(c['unet_channels']),
-                                layers_per_block=1, cross_attention_dim=c['text_dim'], attention_head_dim=8, norm_num_groups=8)
+                                up_block_types=[b.replace('Down', 'Up') for b in reversed(down)],
+                                block_out_channels=list(c['unet_channels']), layers_per_block=1, cross_attention_dim=c['text_dim'],
+                                attention_head_dim=8, norm_num_groups=8)
     pipe = StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=tok, unet=unet, scheduler=sd15_ddim(),
                                    safety_checker=None, feature_extractor=None, requires_safety_checker=False)
     pipe.set_progress_bar_config(disable=True)
@@ -104,7 +109,8 @@ def _is_local(path) -> bool: return Path(path).exists() or str(path).startswith(
 def load_pipeline(path: str | Path, unet_weights: str | Path | None = None, dtype: str | torch.dtype = 'auto',
                   device: str | torch.device = 'auto') -> StableDiffusionPipeline:
     "A Stable Diffusion 1.x pipeline from a diffusers folder, with DDIM, no safety checker, frozen VAE and text encoder."
-    dev = resolve_device(device); dt = resolve_dtype(dtype, dev)
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
     if _is_local(path):
         p = Path(path).expanduser()
         if not p.is_dir(): raise UserError(f"model folder {p} does not exist")
@@ -121,10 +127,13 @@ def load_pipeline(path: str | Path, unet_weights: str | Path | None = None, dtyp
         raise UserError(f"cannot load a Stable Diffusion pipeline from {src}: {str(e).splitlines()[0]}") from None
     pipe.scheduler = DDIMScheduler.from_config(pipe.scheduler.config)
     if unet_weights is not None: load_unet_weights(pipe.unet, unet_weights)
-    for m in (pipe.vae, pipe.text_encoder, pipe.unet): m.requires_grad_(False); m.eval()
+    for m in (pipe.vae, pipe.text_encoder, pipe.unet):
+        m.requires_grad_(False)
+        m.eval()
     pipe.set_progress_bar_config(disable=True)
     return pipe.to(dev)
 
+# %% ../nbs/04_models.ipynb #094c4cd9
 def load_unet_weights(unet: UNet2DConditionModel, path: str | Path):
     "Override the UNet's weights from a `.safetensors` state dict; any missing, unexpected or mis-shaped key is an error."
     path = Path(path)
@@ -132,10 +141,12 @@ def load_unet_weights(unet: UNet2DConditionModel, path: str | Path):
     if path.suffix != '.safetensors': raise UserError(f"UNet weights must be a .safetensors file, got {path.name}")
     sd = read_safetensors(path)
     own = unet.state_dict()
-    missing = [k for k in own if k not in sd]; unexpected = [k for k in sd if k not in own]
+    missing = [k for k in own if k not in sd]
+    unexpected = [k for k in sd if k not in own]
     shapes = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in sd if k in own and sd[k].shape != own[k].shape]
     if missing or unexpected or shapes:
-        parts = [f"{len(missing)} missing (e.g. {missing[:2]})" if missing else '', f"{len(unexpected)} unexpected (e.g. {unexpected[:2]})" if unexpected else '',
+        parts = [f"{len(missing)} missing (e.g. {missing[:2]})" if missing else '',
+                 f"{len(unexpected)} unexpected (e.g. {unexpected[:2]})" if unexpected else '',
                  f"{len(shapes)} shape mismatches (e.g. {shapes[:2]})" if shapes else '']
         raise UserError(f"{path} does not fit this UNet: " + '; '.join(x for x in parts if x) + ". Is it for another model?")
     unet.load_state_dict({k: v.to(own[k].dtype) for k, v in sd.items()})
@@ -146,12 +157,20 @@ def default_pipeline(device: str | torch.device = 'cpu', dtype: str | torch.dtyp
     if not (p/'model_index.json').exists(): raise UserError(f"the shipped tiny model is missing from {p}: reinstall rl4med")
     return load_pipeline(p, dtype=dtype, device=device)
 
+def load_base_pipeline(model: str = 'default', unet_weights: str | Path | None = None, dtype: str | torch.dtype = 'fp32',
+                       device: str | torch.device = 'auto') -> StableDiffusionPipeline:
+    "The shipped tiny model (`'default'`) or a local diffusers folder with an optional UNet override (a folder's only)."
+    if model != 'default': return load_pipeline(model, unet_weights=unet_weights, dtype=dtype, device=device)
+    if unet_weights: raise UserError("unet_weights overrides the UNet of a model folder, not of the shipped default: set model=PATH too")
+    return default_pipeline(device=device, dtype=dtype)
+
 # %% ../nbs/04_models.ipynb #3e8e973e
 def load_vae(path) -> AutoencoderKL:
     "The `AutoencoderKL` (weights and scaling factor) of a diffusers pipeline folder, or of a VAE folder itself."
     p = Path(path).expanduser()
     folder = p/'vae' if (p/'vae'/'config.json').is_file() else p
-    if not (folder/'config.json').is_file(): raise UserError(f"{p} holds no VAE: expected {p/'vae'/'config.json'} (a diffusers pipeline folder)")
+    if not (folder/'config.json').is_file():
+        raise UserError(f"{p} holds no VAE: expected {p/'vae'/'config.json'} (a diffusers pipeline folder)")
     try: vae = AutoencoderKL.from_pretrained(folder, use_safetensors=True)
     except (OSError, ValueError, EnvironmentError) as e:
         raise UserError(f"cannot load a VAE from {folder} (safetensors weights only): {str(e).splitlines()[0]}") from None
@@ -172,14 +191,17 @@ def add_lora(unet: UNet2DConditionModel, rank: int = 4, alpha: float | None = No
     params = []
     for n, p in unet.named_parameters():
         if 'lora_' in n:
-            p.data = p.data.float(); p.requires_grad_(True); params.append(p)
+            p.data = p.data.float()
+            p.requires_grad_(True)
+            params.append(p)
     if not params: raise UserError(f"no module of the UNet matched the LoRA targets {list(targets)}")
     return params
 
-def lora_parameters(unet: nn.Module) -> list[nn.Parameter]:
-    "The LoRA parameters of a UNet."
-    return [p for n, p in unet.named_parameters() if 'lora_' in n]
+def lora_parameters(model: nn.Module) -> list[nn.Parameter]:
+    "The LoRA parameters of a UNet or a text encoder."
+    return [p for n, p in model.named_parameters() if 'lora_' in n]
 
+# %% ../nbs/04_models.ipynb #29d017a5
 TEXT_LORA_TARGETS = ('q_proj', 'k_proj', 'v_proj', 'out_proj')
 
 def add_text_encoder_lora(text_encoder: nn.Module, rank: int = 4, alpha: float | None = None,
@@ -192,13 +214,12 @@ def add_text_encoder_lora(text_encoder: nn.Module, rank: int = 4, alpha: float |
     except ValueError: pass                                    # no module matched: said below
     params = lora_parameters(text_encoder)
     if not params: raise UserError(f"no module of the text encoder matched the LoRA targets {list(targets)}")
-    for p in params: p.data = p.data.float(); p.requires_grad_(True)
+    for p in params:
+        p.data = p.data.float()
+        p.requires_grad_(True)
     return params
 
-def lora_parameters(model: nn.Module) -> list[nn.Parameter]:
-    "The LoRA parameters of a UNet or a text encoder."
-    return [p for n, p in model.named_parameters() if 'lora_' in n]
-
+# %% ../nbs/04_models.ipynb #a7fbabd4
 @contextlib.contextmanager
 def adapters_disabled(*models: nn.Module):
     "Run the base model: the LoRA adapters of every model given (UNet, text encoder) are off inside the block, as before after."
@@ -210,7 +231,8 @@ def adapters_disabled(*models: nn.Module):
         for l, off in zip(layers, was_off): l.enable_adapters(not off)
 
 def save_lora(unet: UNet2DConditionModel, path: str | Path, overwrite: bool = True, text_encoder: nn.Module | None = None) -> Path:
-    "Save the LoRA adapter of the UNet (and of `text_encoder`) atomically so that `StableDiffusionPipeline.load_lora_weights(path)` loads it."
+    ("Save the LoRA adapter of the UNet (and of `text_encoder`) atomically so that "
+     "`StableDiffusionPipeline.load_lora_weights(path)` loads it.")
     def _sd(m):
         return convert_state_dict_to_diffusers({k: v.detach().float().cpu().contiguous() for k, v in get_peft_model_state_dict(m).items()})
     sd = _sd(unet)
@@ -228,7 +250,9 @@ def convert_legacy_lora(sd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     out, bad = {}, []
     for k, v in sd.items():
         m = _LEGACY.match(k)
-        if not m: bad.append(k); continue
+        if not m:
+            bad.append(k)
+            continue
         block, proj, which = m.groups()
         proj = 'to_out.0' if proj == 'to_out' else proj
         out[f"{block}.{proj}.lora_{'A' if which == 'down' else 'B'}.weight"] = v
@@ -271,8 +295,8 @@ def _load_adapter(pipe, src: Path, folder: Path, name: str | None):
         lines = str(e).splitlines()
         sizes = [l.strip() for l in lines if 'size mismatch for' in l]
         if sizes:
-            eg = re.sub(r'^size mismatch for ([^:]+): copying a param with shape (.+) from checkpoint, the shape in current model is (.+)\.$',
-                        r'\1: \2 in the adapter, \3 in the model', sizes[0])
+            eg = re.sub(r'^size mismatch for ([^:]+): copying a param with shape (.+) from checkpoint, '
+                        r'the shape in current model is (.+)\.$', r'\1: \2 in the adapter, \3 in the model', sizes[0])
             raise UserError(f"adapter {src} does not fit this model: {len(sizes)} tensors of other shapes (e.g. {eg}): it was trained on "
                             "another base model; pass the --model it was trained on") from None
         raise UserError(f"cannot load the adapter {src}: {lines[0][:200] if lines else e!r}") from None
@@ -285,14 +309,17 @@ def lora_source(adapter) -> tuple[Path, dict | None]:
     if a.is_dir() and (a/'config.json').is_file() and not (a/'pytorch_lora_weights.safetensors').exists():
         cfg = read_json(a/'config.json')
         if cfg.get('full_finetune'): raise UserError(f"run {a} fine-tuned the whole UNet, so it has no adapter to load")
-        if not (a/'lora').is_dir(): raise UserError(f"run {a} has no lora/ folder: it has not finished (resume it with rl4med-train --resume auto)")
+        if not (a/'lora').is_dir():
+            raise UserError(f"run {a} has no lora/ folder: it has not finished (resume it with rl4med-train --resume auto)")
         return a/'lora', cfg
     return a, None
 
+# %% ../nbs/04_models.ipynb #484a8649
 def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None = None, device: str = 'auto',
                           dtype: str = 'fp32', unet_weights: str | None = None) -> tuple[object, dict]:
     "The pipeline to sample from, base or base + adapter, and a dict saying what was loaded (model, adapter, scale, resolution)."
-    dev = resolve_device(device); dt = resolve_dtype(dtype, dev)
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
     src, run_cfg = lora_source(adapter) if adapter is not None else (None, None)
     info = {'model': model or 'default', 'adapter': None, 'lora_scale': None, 'unet_weights': unet_weights, 'resolution': 0}
     if run_cfg is not None:
@@ -315,10 +342,13 @@ def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None =
             _load_adapter(pipe, src, folder, name)
             if not lora_parameters(pipe.unet): raise UserError(f"{src} holds no LoRA weights for the UNet")
             scale = 1.0
-            if run_cfg is not None and run_cfg.get('lora_rank'): scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
+            if run_cfg is not None and run_cfg.get('lora_rank'):
+                scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
             if scale != 1.0: pipe.set_adapters(['rl4med'], adapter_weights=[scale])
             info['lora_scale'] = scale
-        pipe.unet.to(dev, dt); pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
-        pipe.unet.eval(); pipe.text_encoder.eval()
+        pipe.unet.to(dev, dt)
+        pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
+        pipe.unet.eval()
+        pipe.text_encoder.eval()
         info['adapter'] = 'default' if str(adapter) == 'default' else str(Path(adapter).expanduser().resolve())
     return pipe, info

@@ -5,7 +5,7 @@
 # %% ../nbs/01_prompts.ipynb #c91f3da9
 from __future__ import annotations
 
-import itertools, re
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +14,8 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import torch
+
+from fastcore.basics import patch
 
 from .core import Registry, UserError, asset_path
 
@@ -82,103 +84,113 @@ class AttributeSchema:
         "All prompts in subgroup-index order."
         return list(self._prompts)
 
-    # label vectors <-> subgroup index
-    def check(self, labels) -> np.ndarray:
-        "`labels` as a validated 0/1 int vector (exactly one class set)."
-        a = _norm_labels(labels, self.n_labels)
-        k = a[self.n_attributes:].sum()
-        if k != 1:
-            raise ValueError(f"exactly one {self.class_group} must be set, got {k} in {a.tolist()} "
-                             f"(label order: {', '.join(self.names)})")
-        return a
+# %% ../nbs/01_prompts.ipynb #89e232af
+@patch
+def check(self: AttributeSchema, labels) -> np.ndarray:
+    "`labels` as a validated 0/1 int vector (exactly one class set)."
+    a = _norm_labels(labels, self.n_labels)
+    k = a[self.n_attributes:].sum()
+    if k != 1:
+        raise ValueError(f"exactly one {self.class_group} must be set, got {k} in {a.tolist()} "
+                         f"(label order: {', '.join(self.names)})")
+    return a
 
-    def index(self, labels) -> int:
-        "The subgroup index of a label vector."
-        a = self.check(labels)
-        bits = 0
-        for b in a[:self.n_attributes]: bits = bits*2 + int(b)
-        return int(np.argmax(a[self.n_attributes:])) * 2**self.n_attributes + bits
+@patch
+def index(self: AttributeSchema, labels) -> int:
+    "The subgroup index of a label vector."
+    a = self.check(labels)
+    bits = 0
+    for b in a[:self.n_attributes]: bits = bits*2 + int(b)
+    return int(np.argmax(a[self.n_attributes:])) * 2**self.n_attributes + bits
 
-    def labels_of(self, index: int) -> np.ndarray:
-        "The label vector of subgroup `index`."
-        if not 0 <= int(index) < self.n_prompts: raise ValueError(f"subgroup index must be in 0..{self.n_prompts-1}, got {index}")
-        c, bits = divmod(int(index), 2**self.n_attributes)
-        a = np.zeros(self.n_labels, dtype=np.int64)
-        for j in range(self.n_attributes): a[j] = (bits >> (self.n_attributes - 1 - j)) & 1
-        a[self.n_attributes + c] = 1
-        return a
+@patch
+def labels_of(self: AttributeSchema, index: int) -> np.ndarray:
+    "The label vector of subgroup `index`."
+    if not 0 <= int(index) < self.n_prompts: raise ValueError(f"subgroup index must be in 0..{self.n_prompts-1}, got {index}")
+    c, bits = divmod(int(index), 2**self.n_attributes)
+    a = np.zeros(self.n_labels, dtype=np.int64)
+    for j in range(self.n_attributes): a[j] = (bits >> (self.n_attributes - 1 - j)) & 1
+    a[self.n_attributes + c] = 1
+    return a
 
-    def encode(self, cls: str, attributes: Iterable[str] = ()) -> np.ndarray:
-        "The label vector for a class name and a collection of attribute names."
-        if cls not in self.classes: raise ValueError(f"unknown {self.class_group} {cls!r}: valid names are {', '.join(self.classes)}")
-        a = np.zeros(self.n_labels, dtype=np.int64)
-        a[self.n_attributes + list(self.classes).index(cls)] = 1
-        for n in attributes:
-            if n not in self.attributes:
-                raise ValueError(f"unknown {self.attribute_group} {n!r}: valid names are {', '.join(self.attributes)}")
-            a[list(self.attributes).index(n)] = 1
-        return a
+@patch
+def encode(self: AttributeSchema, cls: str, attributes: Iterable[str] = ()) -> np.ndarray:
+    "The label vector for a class name and a collection of attribute names."
+    if cls not in self.classes: raise ValueError(f"unknown {self.class_group} {cls!r}: valid names are {', '.join(self.classes)}")
+    a = np.zeros(self.n_labels, dtype=np.int64)
+    a[self.n_attributes + list(self.classes).index(cls)] = 1
+    for n in attributes:
+        if n not in self.attributes:
+            raise ValueError(f"unknown {self.attribute_group} {n!r}: valid names are {', '.join(self.attributes)}")
+        a[list(self.attributes).index(n)] = 1
+    return a
 
-    def decode(self, labels) -> tuple[str, list[str]]:
-        "The class name and the present attribute names of a label vector."
-        a = self.check(labels)
-        cls = list(self.classes)[int(np.argmax(a[self.n_attributes:]))]
-        return cls, [n for n, b in zip(self.attributes, a) if b]
+@patch
+def decode(self: AttributeSchema, labels) -> tuple[str, list[str]]:
+    "The class name and the present attribute names of a label vector."
+    a = self.check(labels)
+    cls = list(self.classes)[int(np.argmax(a[self.n_attributes:]))]
+    return cls, [n for n, b in zip(self.attributes, a) if b]
 
-    # text
-    def render(self, labels) -> str:
-        "The prompt for a label vector."
-        cls, present = self.decode(labels)
-        suffix = self.list_text + self.sep.join(self.attributes[n] for n in present) if present else self.none_text
-        return self.template.format(cls=self.classes[cls], suffix=suffix)
+# %% ../nbs/01_prompts.ipynb #fe5b540b
+@patch
+def render(self: AttributeSchema, labels) -> str:
+    "The prompt for a label vector."
+    cls, present = self.decode(labels)
+    suffix = self.list_text + self.sep.join(self.attributes[n] for n in present) if present else self.none_text
+    return self.template.format(cls=self.classes[cls], suffix=suffix)
 
-    def parse(self, prompt: str) -> np.ndarray:
-        "The label vector of a prompt written exactly as `render` writes it; anything else is a ValueError saying why."
-        if not isinstance(prompt, str): raise ValueError(f"a prompt must be a string, got {type(prompt).__name__}")
-        if not prompt.strip(): raise ValueError("empty prompt")
-        head, tail = self.template.split('{cls}{suffix}')
-        if not prompt.startswith(head): raise ValueError(f"prompt {prompt!r} must start with {head!r}")
-        if not prompt.endswith(tail) or len(prompt) < len(head) + len(tail):
-            raise ValueError(f"prompt {prompt!r} must end with {tail!r}")
-        body = prompt[len(head):len(prompt)-len(tail)]
-        cands = [c for c, p in self.classes.items() if body.startswith(p)]
-        if not cands:
-            raise ValueError(f"no {self.class_group} at the start of {body!r}: expected one of "
-                             + ', '.join(repr(p) for p in self.classes.values()))
-        errors = []
-        for c in sorted(cands, key=lambda c: -len(self.classes[c])):
-            try: return self.encode(c, self._parse_suffix(body[len(self.classes[c]):], prompt))
-            except ValueError as e: errors.append(e)
-        raise errors[0]
+@patch
+def parse(self: AttributeSchema, prompt: str) -> np.ndarray:
+    "The label vector of a prompt written exactly as `render` writes it; anything else is a ValueError saying why."
+    if not isinstance(prompt, str): raise ValueError(f"a prompt must be a string, got {type(prompt).__name__}")
+    if not prompt.strip(): raise ValueError("empty prompt")
+    head, tail = self.template.split('{cls}{suffix}')
+    if not prompt.startswith(head): raise ValueError(f"prompt {prompt!r} must start with {head!r}")
+    if not prompt.endswith(tail) or len(prompt) < len(head) + len(tail):
+        raise ValueError(f"prompt {prompt!r} must end with {tail!r}")
+    body = prompt[len(head):len(prompt)-len(tail)]
+    cands = [c for c, p in self.classes.items() if body.startswith(p)]
+    if not cands:
+        raise ValueError(f"no {self.class_group} at the start of {body!r}: expected one of "
+                         + ', '.join(repr(p) for p in self.classes.values()))
+    errors = []
+    for c in sorted(cands, key=lambda c: -len(self.classes[c])):
+        try: return self.encode(c, self._parse_suffix(body[len(self.classes[c]):], prompt))
+        except ValueError as e: errors.append(e)
+    raise errors[0]
 
-    def _parse_suffix(self, rest: str, prompt: str) -> list[str]:
-        if rest == self.none_text: return []
-        others = [p for p in self.classes.values() if p in rest]
-        if others: raise ValueError(f"more than one {self.class_group} in {prompt!r}: a prompt names exactly one "
-                                    f"({', '.join(repr(p) for p in self.classes.values())})")
-        if not rest.startswith(self.list_text):
-            raise ValueError(f"after the {self.class_group}, expected {self.none_text!r} or {self.list_text!r} followed by "
-                             f"{self.attribute_group}s, got {rest!r}")
-        items = rest[len(self.list_text):].split(self.sep)
-        by_phrase = {p: n for n, p in self.attributes.items()}
-        names = []
-        for it in items:
-            if it not in by_phrase:
-                raise ValueError(f"unknown {self.attribute_group} {it!r} in {prompt!r}: valid ones are "
-                                 + ', '.join(repr(p) for p in self.attributes.values()))
-            names.append(by_phrase[it])
-        if len(set(names)) != len(names): raise ValueError(f"a {self.attribute_group} is repeated in {prompt!r}")
-        order = list(self.attributes)
-        if names != sorted(names, key=order.index):
-            raise ValueError(f"{self.attribute_group}s out of order in {prompt!r}: write them in the order "
-                             + ', '.join(self.attributes.values()))
-        return names
+@patch
+def _parse_suffix(self: AttributeSchema, rest: str, prompt: str) -> list[str]:
+    if rest == self.none_text: return []
+    others = [p for p in self.classes.values() if p in rest]
+    if others: raise ValueError(f"more than one {self.class_group} in {prompt!r}: a prompt names exactly one "
+                                f"({', '.join(repr(p) for p in self.classes.values())})")
+    if not rest.startswith(self.list_text):
+        raise ValueError(f"after the {self.class_group}, expected {self.none_text!r} or {self.list_text!r} followed by "
+                         f"{self.attribute_group}s, got {rest!r}")
+    items = rest[len(self.list_text):].split(self.sep)
+    by_phrase = {p: n for n, p in self.attributes.items()}
+    names = []
+    for it in items:
+        if it not in by_phrase:
+            raise ValueError(f"unknown {self.attribute_group} {it!r} in {prompt!r}: valid ones are "
+                             + ', '.join(repr(p) for p in self.attributes.values()))
+        names.append(by_phrase[it])
+    if len(set(names)) != len(names): raise ValueError(f"a {self.attribute_group} is repeated in {prompt!r}")
+    order = list(self.attributes)
+    if names != sorted(names, key=order.index):
+        raise ValueError(f"{self.attribute_group}s out of order in {prompt!r}: write them in the order "
+                         + ', '.join(self.attributes.values()))
+    return names
 
-    def slug(self, index: int) -> str:
-        "A short, filesystem-safe name for subgroup `index`, e.g. `05_MEL_gel_bubble_ink`."
-        cls, present = self.decode(self.labels_of(index))
-        s = '_'.join([f'{index:02d}', cls] + (present or ['none']))
-        return re.sub(r'[^A-Za-z0-9_.-]+', '-', s)
+# %% ../nbs/01_prompts.ipynb #e7744f9a
+@patch
+def slug(self: AttributeSchema, index: int) -> str:
+    "A short, filesystem-safe name for subgroup `index`, e.g. `05_MEL_gel_bubble_ink`."
+    cls, present = self.decode(self.labels_of(index))
+    s = '_'.join([f'{index:02d}', cls] + (present or ['none']))
+    return re.sub(r'[^A-Za-z0-9_.-]+', '-', s)
 
 # %% ../nbs/01_prompts.ipynb #e8e40a3b
 def isic_schema() -> AttributeSchema:
@@ -293,7 +305,8 @@ class FileSampler(PromptSampler):
 
 # %% ../nbs/01_prompts.ipynb #a8613215
 class AdaptiveSampler(PromptSampler):
-    "Prompts drawn by their recent failure rate f (`mode='failure'`: f; `'variance'`: 4 f (1 - f)) plus `floor`; `update` records which samples were right."
+    ("Prompts drawn by their recent failure rate f (`mode='failure'`: f; `'variance'`: 4 f (1 - f)) plus `floor`; "
+     "`update` records which samples were right.")
     def __init__(self, schema, floor: float = 0.1, window: int = 16, mode: str = 'failure'):
         if not floor > 0: raise ValueError(f"the floor must be > 0 so that every prompt keeps a chance, got {floor}")
         if window < 1: raise ValueError(f"the window must be at least 1, got {window}")
@@ -315,9 +328,11 @@ class AdaptiveSampler(PromptSampler):
 
     def update(self, idx, success):
         "Record the outcome of samples of prompts `idx`: `success` 1 (right) or 0 (wrong), fractions allowed."
-        idx = np.asarray(idx).reshape(-1); success = np.asarray(success, dtype=np.float64).reshape(-1)
+        idx = np.asarray(idx).reshape(-1)
+        success = np.asarray(success, dtype=np.float64).reshape(-1)
         if len(idx) != len(success): raise ValueError(f"{len(success)} outcomes for {len(idx)} prompts")
-        if not np.all(np.isfinite(success)) or (success < 0).any() or (success > 1).any(): raise ValueError("success values must lie in [0, 1]")
+        if not np.all(np.isfinite(success)) or (success < 0).any() or (success > 1).any():
+            raise ValueError("success values must lie in [0, 1]")
         for i, s in zip(idx.tolist(), success.tolist()): self.history.setdefault(int(i), deque(maxlen=self.window)).append(s)
         self._reweigh()
 
@@ -341,7 +356,9 @@ def make_sampler(spec: str, schema: AttributeSchema | None = None) -> PromptSamp
     schema = schema or isic_schema()
     name, _, arg = spec.partition(':')
     fn = samplers[name]
-    if name in ('index', 'file') and not arg: raise UserError(f"prompt sampler {name!r} needs an argument, e.g. {name}:{'5,13' if name == 'index' else 'prompts.txt'}")
-    if name == 'inverse-frequency' and schema.n_prompts != 32: raise UserError("inverse-frequency uses the ISIC counts: it needs the ISIC schema")
+    if name in ('index', 'file') and not arg:
+        raise UserError(f"prompt sampler {name!r} needs an argument, e.g. {name}:{'5,13' if name == 'index' else 'prompts.txt'}")
+    if name == 'inverse-frequency' and schema.n_prompts != 32:
+        raise UserError("inverse-frequency uses the ISIC counts: it needs the ISIC schema")
     try: return fn(schema, arg or None)
     except ValueError as e: raise UserError(f"prompt sampler {spec!r}: {e}") from None

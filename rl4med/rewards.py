@@ -78,6 +78,7 @@ class ClassifierReward:
         r = self.score_logits(logits, t).float()
         return r, {'probs': probs, 'labels': labels, 'heads': self.heads, 'correct': ((probs > self.threshold).float() == t)}
 
+# %% ../nbs/07_rewards.ipynb #07528733
 class AttributeAlignment(ClassifierReward):
     "The paper's reward: the fraction of heads predicted correctly at the threshold."
     def score(self, p, t): return ((p > self.threshold).float() == t).float().mean(1)
@@ -90,22 +91,26 @@ class SoftAlignment(ClassifierReward):
     "The mean probability given to the correct label: a dense version of attribute alignment."
     def score(self, p, t): return (t * p + (1 - t) * (1 - p)).mean(1)
 
+# %% ../nbs/07_rewards.ipynb #e28f1795
 def head_log_likelihood(p: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     "Log-probability (N, H) that each head gives the target label `t` (0/1), from probabilities `p`."
     return t * p.clamp_min(1e-12).log() + (1 - t) * (1 - p).clamp_min(1e-12).log()
 
 class LogLikelihood(ClassifierReward):
-    "The mean log-probability of the correct label per head, from the logits: dense, and never flat where the classifier is sure and wrong."
+    ("The mean log-probability of the correct label per head, from the logits: dense, and never flat where the classifier is "
+     "sure and wrong.")
     def score(self, p, t): return head_log_likelihood(p, t).mean(1)
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).mean(1)
 
 class WorstLogLikelihood(LogLikelihood):
-    "The log-probability of the least satisfied label (by default of the artifact heads): it pushes on whichever artifact is wrong, the one that decides APR."
+    ("The log-probability of the least satisfied label (by default of the artifact heads): it pushes on whichever artifact is "
+     "wrong, the one that decides APR.")
     def score(self, p, t): return head_log_likelihood(p, t).min(1).values
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).min(1).values
 
 class MarginLogLikelihood(LogLikelihood):
-    "The mean log-probability of the correct labels with each head's correct-label logit capped at `margin`: a head right with that confidence adds nothing more, so the signal goes to the wrong and unsure heads."
+    ("The mean log-probability of the correct labels with each head's correct-label logit capped at `margin`: a head right "
+     "with that confidence adds nothing more, so the signal goes to the wrong and unsure heads.")
     def __init__(self, classifier, margin: float = 2.0, **kw):
         super().__init__(classifier, **kw)
         if not margin > 0: raise UserError(f"the margin is a logit above the threshold and must be > 0, got {margin}")
@@ -113,6 +118,7 @@ class MarginLogLikelihood(LogLikelihood):
     def score(self, p, t): return self.score_logits(torch.logit(p, eps=1e-6), t)
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits).clamp(max=self.margin)).mean(1)
 
+# %% ../nbs/07_rewards.ipynb #22bd8b38
 class WeightedAlignment(ClassifierReward):
     "Per-head weighted fraction of correct heads (e.g. weigh the rare ink head up)."
     def __init__(self, classifier, weights: Mapping[str, float], **kw):
@@ -129,7 +135,9 @@ def jpeg_compressibility(images: torch.Tensor, prompts: Sequence[str] | None = N
     arr = (images.detach().float().clamp(0, 1).mul(255).add(0.5).to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy())
     sizes = []
     for a in arr:
-        buf = io.BytesIO(); Image.fromarray(a).save(buf, format='JPEG', quality=quality); sizes.append(buf.tell() / 1000)
+        buf = io.BytesIO()
+        Image.fromarray(a).save(buf, format='JPEG', quality=quality)
+        sizes.append(buf.tell() / 1000)
     s = torch.tensor(sizes, dtype=torch.float32)
     return -s, {'jpeg_kb': s}
 
@@ -158,7 +166,8 @@ rewards.register('log_likelihood', lambda classifier, **kw: LogLikelihood(classi
 rewards.register('worst_log_likelihood', lambda classifier, heads=None, schema=None, **kw: WorstLogLikelihood(
     classifier, heads=heads or (schema or isic_schema()).attributes, schema=schema, name='worst_log_likelihood', **kw))
 rewards.register('margin_log_likelihood', lambda classifier, **kw: MarginLogLikelihood(classifier, name='margin_log_likelihood', **kw))
-rewards.register('weighted_alignment', lambda classifier, weights, **kw: WeightedAlignment(classifier, weights, name='weighted_alignment', **kw))
+rewards.register('weighted_alignment',
+                 lambda classifier, weights, **kw: WeightedAlignment(classifier, weights, name='weighted_alignment', **kw))
 rewards.register('jpeg_compressibility', lambda classifier=None, **kw: jpeg_compressibility)
 
 def make_reward(name: str, classifier: MultiHeadClassifier | str | None = None, **kwargs) -> Callable:

@@ -5,7 +5,7 @@
 # %% ../nbs/02_synthderm.ipynb #28f63232
 from __future__ import annotations
 
-import functools, time
+import functools
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -38,7 +38,8 @@ def _grid(size: int):
 def _interp(size: int, cells: int):
     "Bilinear weights to upsample a (cells+1)^2 grid to size x size."
     t = np.linspace(0, cells, size, dtype=np.float32)
-    i0 = np.minimum(t.astype(np.int64), cells - 1); f = t - i0
+    i0 = np.minimum(t.astype(np.int64), cells - 1)
+    f = t - i0
     return i0, f
 
 def _smooth_noise(rng, size, cells, channels=1):
@@ -55,11 +56,15 @@ def _blend(img, colour, alpha):
     img *= 1 - a
     img += a * np.asarray(colour, dtype=np.float32)
 
+# %% ../nbs/02_synthderm.ipynb #edfcbd97
 def _splat(size, xs, ys, weight=1.0):
     "Bilinear splat of points (pixel units) into a size x size accumulation map."
-    x0 = np.floor(xs - 0.5); y0 = np.floor(ys - 0.5)
-    fx = (xs - 0.5 - x0).astype(np.float32); fy = (ys - 0.5 - y0).astype(np.float32)
-    x0 = x0.astype(np.int64); y0 = y0.astype(np.int64)
+    x0 = np.floor(xs - 0.5)
+    y0 = np.floor(ys - 0.5)
+    fx = (xs - 0.5 - x0).astype(np.float32)
+    fy = (ys - 0.5 - y0).astype(np.float32)
+    x0 = x0.astype(np.int64)
+    y0 = y0.astype(np.int64)
     acc = np.zeros(size * size, np.float32)
     for dx, dy, w in ((0, 0, (1-fx)*(1-fy)), (1, 0, fx*(1-fy)), (0, 1, (1-fx)*fy), (1, 1, fx*fy)):
         x, y = x0 + dx, y0 + dy
@@ -82,12 +87,14 @@ def _strokes_mask(size, curves, width_px):
     peak = 4.0 / (np.sqrt(2 * np.pi) * sigma)
     return np.clip(acc / peak * 1.6, 0, 1)
 
+# %% ../nbs/02_synthderm.ipynb #a4854e48
 def _skin(rng, size):
     x, y = _grid(size)
     tone = rng.uniform(0, 1)
     base = np.array([0.93 - 0.25*tone, 0.76 - 0.27*tone, 0.68 - 0.28*tone], np.float32)
     base += rng.normal(0, 0.02, 3).astype(np.float32)
-    img = np.empty((size, size, 3), np.float32); img[:] = base
+    img = np.empty((size, size, 3), np.float32)
+    img[:] = base
     tex = _smooth_noise(rng, size, int(rng.integers(4, 9)), 3) * rng.uniform(0.015, 0.04)
     img += tex.transpose(1, 2, 0)
     # lighting: a soft gradient and a dermoscope vignette of random strength
@@ -98,6 +105,7 @@ def _skin(rng, size):
     img *= (vig + grad)[..., None]
     return img
 
+# %% ../nbs/02_synthderm.ipynb #89e191fb
 def _lesion(rng, size, mel: bool, img):
     "Draw the lesion into img; return its soft mask, centre and radius (pixels)."
     x, y = _grid(size)
@@ -106,8 +114,10 @@ def _lesion(rng, size, mel: bool, img):
     aspect = rng.uniform(0.6, 1.0) if mel else rng.uniform(0.75, 1.0)
     rot = rng.uniform(0, np.pi)
     dx, dy = x - cx, y - cy
-    u = dx*np.cos(rot) + dy*np.sin(rot); v = (-dx*np.sin(rot) + dy*np.cos(rot)) / aspect
-    d = np.sqrt(u*u + v*v); th = np.arctan2(v, u)
+    u = dx*np.cos(rot) + dy*np.sin(rot)
+    v = (-dx*np.sin(rot) + dy*np.cos(rot)) / aspect
+    d = np.sqrt(u*u + v*v)
+    th = np.arctan2(v, u)
     ks = np.arange(2, 9 if mel else 4)
     amp = (rng.uniform(0.03, 0.10, len(ks)) if mel else rng.uniform(0.0, 0.03, len(ks))) / np.sqrt(ks - 1)
     ph = rng.uniform(0, 2*np.pi, len(ks))
@@ -136,6 +146,7 @@ def _lesion(rng, size, mel: bool, img):
     _blend(img, colour, alpha * strength)
     return alpha, (cx * size, cy * size), R * size
 
+# %% ../nbs/02_synthderm.ipynb #27fa408c
 def _edge_point(rng, size):
     "A point on a random edge of the image (pixels), a little outside it."
     s, t = int(rng.integers(4)), rng.uniform(0, size)
@@ -159,7 +170,8 @@ def _hair(rng, size, img):
 def _gel_bubble(rng, size, img):
     x, y = _grid(size)
     for _ in range(int(rng.integers(1, 4))):
-        cx, cy = rng.uniform(0.1, 0.9, 2); r = rng.uniform(0.07, 0.2)
+        cx, cy = rng.uniform(0.1, 0.9, 2)
+        r = rng.uniform(0.07, 0.2)
         d = np.sqrt((x - cx)**2 + (y - cy)**2)
         w = rng.uniform(0.6, 1.1) * max(1.0, size / 64) / size
         rim = np.exp(-((d - r) / w)**2)
@@ -167,6 +179,7 @@ def _gel_bubble(rng, size, img):
         hl = np.exp(-(((x - cx + 0.4*r)**2 + (y - cy + 0.4*r)**2) / (0.18*r)**2))  # a specular highlight
         _blend(img, (1.0, 1.0, 1.0), np.clip(rng.uniform(0.5, 0.8)*rim + rng.uniform(0.06, 0.14)*inside + 0.6*hl*inside, 0, 1))
 
+# %% ../nbs/02_synthderm.ipynb #93d366ac
 def _ruler(rng, size, img):
     x, y = _grid(size)
     side = int(rng.integers(4))
@@ -191,7 +204,8 @@ def _ink(rng, size, img, centre, radius):
     curves = []
     if rng.uniform() < 0.6:  # marker strokes around the lesion
         for _ in range(int(rng.integers(1, 4))):
-            a0 = rng.uniform(0, 2*np.pi); a1 = a0 + rng.uniform(0.5, 1.6)
+            a0 = rng.uniform(0, 2*np.pi)
+            a1 = a0 + rng.uniform(0.5, 1.6)
             rr = radius * rng.uniform(1.15, 1.6)
             pts = [np.array([cx + rr*np.cos(a), cy + rr*np.sin(a)], np.float32) for a in (a0, (a0+a1)/2, a1)]
             pts[1] = pts[1] + (pts[1] - np.array([cx, cy], np.float32)) * rng.uniform(0.0, 0.2)
@@ -199,7 +213,8 @@ def _ink(rng, size, img, centre, radius):
         width = rng.uniform(1.6, 2.8) * max(1.0, size / 64)
     else:  # dots
         for _ in range(int(rng.integers(3, 8))):
-            a = rng.uniform(0, 2*np.pi); rr = radius * rng.uniform(1.1, 1.7)
+            a = rng.uniform(0, 2*np.pi)
+            rr = radius * rng.uniform(1.1, 1.7)
             c = np.array([cx + rr*np.cos(a), cy + rr*np.sin(a)], np.float32)
             curves.append(np.repeat(c[None], 12, 0))
         width = rng.uniform(2.0, 3.2) * max(1.0, size / 64)
@@ -213,7 +228,8 @@ _NAMES = ('hair', 'gel_bubble', 'ruler', 'ink', 'MEL', 'NV')
 def render(labels, seed: int, size: int = 64) -> np.ndarray:
     "A dermoscopy-like uint8 image (size, size, 3) for an ISIC label vector `[hair, gel_bubble, ruler, ink, MEL, NV]`."
     lab = _SCHEMA.check(labels)
-    if not (isinstance(size, (int, np.integer)) and 32 <= size <= 512): raise ValueError(f"size must be an integer from 32 to 512, got {size!r}")
+    if not (isinstance(size, (int, np.integer)) and 32 <= size <= 512):
+        raise ValueError(f"size must be an integer from 32 to 512, got {size!r}")
     if int(seed) < 0: raise ValueError(f"seed must be non-negative, got {seed}")
     on = dict(zip(_NAMES, lab.tolist()))
     rng = {k: np.random.default_rng([int(seed), i]) for i, k in enumerate(_STREAMS)}  # one stream per part
@@ -231,11 +247,14 @@ def show_prompts(seed: int = 0, size: int = 96, schema=None, ncols: int = 8):
     "A figure with one SynthDerm image per prompt of the ISIC schema, titled with its subgroup slug."
     import matplotlib.pyplot as plt
     schema = schema or _SCHEMA
-    n = schema.n_prompts; nrows = -(-n // ncols)
+    n = schema.n_prompts
+    nrows = -(-n // ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.75 * nrows))
     for i, ax in enumerate(np.asarray(axs).flat):
         ax.axis('off')
-        if i < n: ax.imshow(render(schema.labels_of(i), seed + i, size)); ax.set_title(schema.slug(i), fontsize=6)
+        if i < n:
+            ax.imshow(render(schema.labels_of(i), seed + i, size))
+            ax.set_title(schema.slug(i), fontsize=6)
     fig.tight_layout()
     return fig
 
@@ -249,7 +268,10 @@ def show_attributes(seeds: Sequence[int] = (0, 1, 2), size: int = 96):
     for r, (name, off, on) in enumerate(rows):
         for j, s in enumerate(seeds):
             for k, (cls, arts) in enumerate((off, on)):
-                ax = axs[r, 2 * j + k]; ax.imshow(render(_SCHEMA.encode(cls, arts), s, size)); ax.set_xticks([]); ax.set_yticks([])
+                ax = axs[r, 2 * j + k]
+                ax.imshow(render(_SCHEMA.encode(cls, arts), s, size))
+                ax.set_xticks([])
+                ax.set_yticks([])
         axs[r, 0].set_ylabel(name, fontsize=7)
     fig.tight_layout()
     return fig
@@ -285,7 +307,8 @@ def subgroup_weights(frequencies='isic') -> np.ndarray:
 class SynthDerm(Dataset):
     "`n` SynthDerm images; items are (image float tensor 3xHxW in [0, 1], label vector float32 (6,), prompt)."
     def __init__(self, n: int, seed: int = 0, size: int = 64, frequencies='isic', split: str = 'train'):
-        if not (isinstance(size, (int, np.integer)) and 32 <= size <= 512): raise ValueError(f"size must be an integer from 32 to 512, got {size!r}")
+        if not (isinstance(size, (int, np.integer)) and 32 <= size <= 512):
+            raise ValueError(f"size must be an integer from 32 to 512, got {size!r}")
         self.n, self.seed, self.size, self.split = int(n), int(seed), int(size), split
         self.seeds = image_seeds(n, seed, split)
         self.weights = subgroup_weights(frequencies)

@@ -58,8 +58,11 @@ def viz_models(pipe, evaluator, schema: AttributeSchema | None = None, info: dic
     "Bundle a pipeline and an evaluator for the views (embeds every prompt of `schema` once)."
     schema = schema or isic_schema()
     if not any(h in schema.names for h in evaluator.head_names):
-        raise UserError(f"the evaluator's heads ({', '.join(evaluator.head_names)}) name no label of the schema ({', '.join(schema.names)})")
-    pipe.unet.eval(); evaluator.eval()
+        raise UserError(
+            f"the evaluator's heads ({', '.join(evaluator.head_names)}) name no label of the schema ({', '.join(schema.names)})"
+        )
+    pipe.unet.eval()
+    evaluator.eval()
     with torch.no_grad():
         emb, neg = encode_prompts(pipe, schema.prompts()), encode_prompts(pipe, [''])
         base = None
@@ -99,7 +102,8 @@ def compare_samples(models: VizModels, prompt_idx: int, sample_ids: Sequence[int
     idx = [int(prompt_idx)] * len(ids)
     rl = generate_images(models.pipe, idx, ids, models.embeds, models.negative, **kw)
     if models.has_adapter:
-        with adapters_disabled(models.pipe.unet, models.pipe.text_encoder): base = generate_images(models.pipe, idx, ids, *models.base(), **kw)
+        with adapters_disabled(models.pipe.unet, models.pipe.text_encoder):
+            base = generate_images(models.pipe, idx, ids, *models.base(), **kw)
     else: base = rl
     probs = models.evaluator.probs(torch.cat([base, rl])).float().cpu()
     heads, names = models.heads, list(models.evaluator.head_names)
@@ -114,7 +118,8 @@ def compare_samples(models: VizModels, prompt_idx: int, sample_ids: Sequence[int
 # %% ../nbs/12_viz.ipynb #e2c695d0
 def caption(probs, heads: Sequence[str], target, threshold: float = 0.5) -> list[tuple[str, str]]:
     "(text, colour) per head: the predicted label and probability, green where it equals the prompt's, red where not."
-    p = np.asarray(probs, dtype=np.float64).reshape(-1); t = np.asarray(target).reshape(-1)
+    p = np.asarray(probs, dtype=np.float64).reshape(-1)
+    t = np.asarray(target).reshape(-1)
     if not len(p) == len(t) == len(heads): raise ValueError(f"{len(p)} probabilities, {len(t)} targets and {len(heads)} heads differ")
     out = []
     for h, pi, ti in zip(heads, p, t):
@@ -124,7 +129,9 @@ def caption(probs, heads: Sequence[str], target, threshold: float = 0.5) -> list
 
 # %% ../nbs/12_viz.ipynb #d949df2c
 def _show(ax, img):
-    ax.imshow(img.detach().float().clamp(0, 1).permute(1, 2, 0).cpu().numpy()); ax.set_xticks([]); ax.set_yticks([])
+    ax.imshow(img.detach().float().clamp(0, 1).permute(1, 2, 0).cpu().numpy())
+    ax.set_xticks([])
+    ax.set_yticks([])
 
 def compare_figure(res: dict, threshold: float = 0.5) -> Figure:
     "Base (top row) and RL (bottom row) images of `compare_samples`, one column per sample id, captioned by the evaluator."
@@ -134,7 +141,8 @@ def compare_figure(res: dict, threshold: float = 0.5) -> Figure:
     rows = [('base', 'base (no adapter loaded: same model)' if res.get('same_model') else 'base'), ('rl', 'RL')]
     for r, (key, label) in enumerate(rows):
         for c, k in enumerate(res['sample_ids']):
-            ax = axs[r, c]; _show(ax, res['images'][key][c])
+            ax = axs[r, c]
+            _show(ax, res['images'][key][c])
             lines = caption(res['probs'][key][c], res['heads'], res['target'], threshold)
             ok = bool(res['match'][key][c]) if 'match' in res else all(col == GREEN for _, col in lines)
             ax.set_title(f"#{k}: {'match' if ok else 'mismatch'}", fontsize=8, color=GREEN if ok else RED)
@@ -146,7 +154,8 @@ def compare_figure(res: dict, threshold: float = 0.5) -> Figure:
 
 def fig_png(fig: Figure, dpi: int = 90) -> bytes:
     "A figure as PNG bytes (for an `ipywidgets.Image`)."
-    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
     return buf.getvalue()
 
 # %% ../nbs/12_viz.ipynb #816f1e74
@@ -158,13 +167,21 @@ class PromptBuilder:
         self.models, self.n, self.num_steps, self.guidance, self.seed, self.auto = models, len(sample_ids), num_steps, guidance, seed, auto
         s = models.schema
         self.disease = W.Dropdown(options=[(f"{p} ", c) for c, p in s.classes.items()], value=next(iter(s.classes)), description='disease')
-        self.artifacts = {a: W.Checkbox(value=False, description=p, indent=False, layout=W.Layout(width='auto')) for a, p in s.attributes.items()}
+        self.artifacts = {
+            a: W.Checkbox(value=False, description=p, indent=False, layout=W.Layout(width='auto'))
+            for a, p in s.attributes.items()
+        }
         self.first_id = W.BoundedIntText(value=int(sample_ids[0]) if len(sample_ids) else 0, min=0, max=10**9, description='first id',
                                          layout=W.Layout(width='180px'))
         self.button = W.Button(description='generate', icon='refresh')
-        self.prompt = W.HTML(); self.status = W.HTML(); self.image = W.Image(format='png')
-        self.disease.add_class('rl4med-disease'); self.prompt.add_class('rl4med-prompt'); self.image.add_class('rl4med-compare')
-        self.status.add_class('rl4med-status'); self.button.add_class('rl4med-generate')
+        self.prompt = W.HTML()
+        self.status = W.HTML()
+        self.image = W.Image(format='png')
+        self.disease.add_class('rl4med-disease')
+        self.prompt.add_class('rl4med-prompt')
+        self.image.add_class('rl4med-compare')
+        self.status.add_class('rl4med-status')
+        self.button.add_class('rl4med-generate')
         for a, cb in self.artifacts.items(): cb.add_class(f'rl4med-artifact-{a}')
         for w in [self.disease, self.first_id, *self.artifacts.values()]: w.observe(self._changed, names='value')
         self.button.on_click(lambda _: self.generate())
@@ -231,15 +248,34 @@ def trajectory(models: VizModels, prompt_idx: int, sample_id: int = 0, num_steps
         tr = sample_with_logprob(pipe, None, num_steps=num_steps, eta=eta, guidance_scale=guidance, generator=gen,
                                  prompt_embeds=emb, negative_embeds=negative)
         lat, ts = tr.latents[0], tr.timesteps[0]                        # (T+1, C, h, w), (T,)
-        T = len(ts); unet = pipe.unet
+        T = len(ts)
+        unet = pipe.unet
         x = lat[:-1].to(unet.device, unet.dtype)
-        eps = guided_eps(unet, pipe.scheduler.scale_model_input(x, ts[0]), ts.to(unet.device), emb.expand(T, -1, -1).to(unet.device, unet.dtype),
-                         negative.to(unet.device, unet.dtype), guidance).float()
+        eps = guided_eps(
+            unet,
+            pipe.scheduler.scale_model_input(x, ts[0]),
+            ts.to(unet.device),
+            emb.expand(T, -1, -1).to(unet.device, unet.dtype),
+            negative.to(unet.device, unet.dtype),
+            guidance,
+        ).float()
         x0 = predicted_x0(pipe.scheduler, x, ts, eps)
         decoded = decode_latents(pipe, torch.cat([lat.to(unet.device), x0]).to(pipe.vae.dtype)).cpu()
-    return {'prompt': s.prompts()[int(prompt_idx)], 'idx': int(prompt_idx), 'sample_id': int(sample_id), 'adapter': bool(adapter and models.has_adapter),
-            'timesteps': ts.cpu(), 'latents': lat.cpu(), 'eps': eps.cpu(), 'x0': x0.cpu(), 'log_probs': tr.log_probs[0].cpu(),
-            'xt_images': decoded[:T + 1], 'x0_images': decoded[T + 1:], 'image': tr.images[0].cpu(), 'eta': eta}
+    return {
+        'prompt': s.prompts()[int(prompt_idx)],
+        'idx': int(prompt_idx),
+        'sample_id': int(sample_id),
+        'adapter': bool(adapter and models.has_adapter),
+        'timesteps': ts.cpu(),
+        'latents': lat.cpu(),
+        'eps': eps.cpu(),
+        'x0': x0.cpu(),
+        'log_probs': tr.log_probs[0].cpu(),
+        'xt_images': decoded[: T + 1],
+        'x0_images': decoded[T + 1 :],
+        'image': tr.images[0].cpu(),
+        'eta': eta,
+    }
 
 # %% ../nbs/12_viz.ipynb #5fd099f3
 def trajectory_frame(traj: dict, step: int) -> dict:
@@ -251,13 +287,18 @@ def trajectory_frame(traj: dict, step: int) -> dict:
 
 def trajectory_figure(traj: dict, step: int) -> Figure:
     "x_t and the predicted x0 at one step, side by side."
-    f = trajectory_frame(traj, step); T = len(traj['timesteps'])
-    fig = Figure(figsize=(5, 2.9)); axs = fig.subplots(1, 2)
-    _show(axs[0], f['xt']); _show(axs[1], f['x0'])
+    f = trajectory_frame(traj, step)
+    T = len(traj['timesteps'])
+    fig = Figure(figsize=(5, 2.9))
+    axs = fig.subplots(1, 2)
+    _show(axs[0], f['xt'])
+    _show(axs[1], f['x0'])
     axs[0].set_title('x_0 (final latent)' if f['final'] else f"x_t, t = {f['t']}", fontsize=9)
     axs[1].set_title('final image' if f['final'] else 'predicted x0', fontsize=9)
-    fig.suptitle(f"[{traj['idx']}] {traj['prompt']}\n{'RL' if traj['adapter'] else 'base'}, sample {traj['sample_id']}, step {f['step']} of {T}",
-                 fontsize=8)
+    fig.suptitle(
+        f"[{traj['idx']}] {traj['prompt']}\n{'RL' if traj['adapter'] else 'base'}, sample {traj['sample_id']}, step {f['step']} of {T}",
+        fontsize=8,
+    )
     return fig
 
 # %% ../nbs/12_viz.ipynb #61d9da48
@@ -273,7 +314,8 @@ class TrajectoryScrubber:
         self.model = W.ToggleButtons(options=['RL', 'base'] if models.has_adapter else ['base'], description='model')
         self.step = W.IntSlider(value=0, min=0, max=num_steps, description='step', continuous_update=True)
         self.image = W.Image(format='png')
-        self.step.add_class('rl4med-step'); self.image.add_class('rl4med-trajectory')
+        self.step.add_class('rl4med-step')
+        self.image.add_class('rl4med-trajectory')
         for w in (self.prompt, self.sample_id, self.model): w.observe(lambda _: self.recompute(), names='value')
         self.step.observe(lambda _: self.draw(), names='value')
         self.widget = W.VBox([W.HBox([self.prompt]), W.HBox([self.sample_id, self.model]), self.step, self.image])
@@ -297,14 +339,19 @@ def read_run(run_dir: str | Path) -> dict:
     run = Path(run_dir).expanduser()
     if not run.is_dir(): raise UserError(f"run folder {run} does not exist: pass an rl4med-train run folder (runs/<name>)")
     mfile = run/'metrics.jsonl'
-    if not mfile.is_file(): raise UserError(f"{run} has no metrics.jsonl: is it an rl4med-train run folder (runs/<name>) that has finished an epoch?")
+    if not mfile.is_file():
+        raise UserError(
+            f"{run} has no metrics.jsonl: is it an rl4med-train run folder (runs/<name>) that has finished an epoch?"
+        )
     lines = mfile.read_text(encoding='utf-8').splitlines()
     by_epoch = {}
     for i, line in enumerate(lines):
         if not line.strip(): continue
         try: rec = json.loads(line)
         except json.JSONDecodeError:
-            if i == len(lines) - 1: warnings.warn(f"{mfile}: last line is incomplete (run still writing?): skipped"); continue
+            if i == len(lines) - 1:
+                warnings.warn(f"{mfile}: last line is incomplete (run still writing?): skipped")
+                continue
             raise UserError(f"{mfile} line {i + 1} is not JSON: the file is damaged") from None
         if 'epoch' not in rec: raise UserError(f"{mfile} line {i + 1} has no 'epoch': not an rl4med-train metrics file")
         by_epoch[int(rec['epoch'])] = rec
@@ -338,9 +385,12 @@ DASHBOARD_PANELS = ('reward', 'reward by prompt', 'ratio', 'approx_kl', 'clipfra
 def dashboard_figure(run: dict, prompts: Sequence[int] = (), n_prompts: int = 32) -> Figure:
     "Curves of a run (`read_run`): reward overall and per prompt, ratio, approx_kl, clipfrac, grad_norm."
     ep = np.array(run['epochs'], dtype=float)
-    fig = Figure(figsize=(13, 6.2)); axs = fig.subplots(2, 3).ravel()
-    ax = axs[0]; y, sd = metric_series(run, 'reward_mean'), metric_series(run, 'reward_std')
-    ax.plot(ep, y, '.-', color='k', label='reward (all prompts)'); ax.fill_between(ep, y - sd, y + sd, color='k', alpha=0.12)
+    fig = Figure(figsize=(13, 6.2))
+    axs = fig.subplots(2, 3).ravel()
+    ax = axs[0]
+    y, sd = metric_series(run, 'reward_mean'), metric_series(run, 'reward_std')
+    ax.plot(ep, y, '.-', color='k', label='reward (all prompts)')
+    ax.fill_between(ep, y - sd, y + sd, color='k', alpha=0.12)
     apr = metric_series(run, 'apr_samples')
     if np.isfinite(apr).any(): ax.plot(ep, apr, 's--', ms=3, color='tab:green', label='APR of samples (evaluator)')
     if run.get('heldout'):                                   # after N epochs = at the end of epoch N - 1 (N = 0: before training)
@@ -348,24 +398,37 @@ def dashboard_figure(run: dict, prompts: Sequence[int] = (), n_prompts: int = 32
                 label='APR of a fixed set (held-out curve)')
     rb = reward_by_prompt(run, n_prompts)
     for i in prompts:
-        m = np.isfinite(rb[:, int(i)]); ax.plot(ep[m], rb[m, int(i)], 'o-', ms=3, lw=0.8, label=f'prompt {int(i)}')
+        m = np.isfinite(rb[:, int(i)])
+        ax.plot(ep[m], rb[m, int(i)], 'o-', ms=3, lw=0.8, label=f'prompt {int(i)}')
     ax.legend(fontsize=7)
     ax = axs[1]
     im = ax.imshow(np.ma.masked_invalid(rb.T), aspect='auto', origin='lower', cmap='viridis', interpolation='nearest',
                    extent=(ep[0] - 0.5, ep[-1] + 0.5, -0.5, n_prompts - 0.5) if len(ep) else None)
-    fig.colorbar(im, ax=ax, fraction=0.05, pad=0.02); ax.set_ylabel('prompt index')
-    ax = axs[2]; rm, lo, hi = metric_series(run, 'ratio_mean'), metric_series(run, 'ratio_min'), metric_series(run, 'ratio_max')
-    ax.plot(ep, rm, '.-', label='mean'); ax.fill_between(ep, lo, hi, alpha=0.2, label='min-max'); ax.axhline(1, color='0.5', lw=0.6)
+    fig.colorbar(im, ax=ax, fraction=0.05, pad=0.02)
+    ax.set_ylabel('prompt index')
+    ax = axs[2]
+    rm, lo, hi = metric_series(run, 'ratio_mean'), metric_series(run, 'ratio_min'), metric_series(run, 'ratio_max')
+    ax.plot(ep, rm, '.-', label='mean')
+    ax.fill_between(ep, lo, hi, alpha=0.2, label='min-max')
+    ax.axhline(1, color='0.5', lw=0.6)
     ax.legend(fontsize=7)
     for ax, key in zip(axs[3:], DASHBOARD_PANELS[3:]):
-        v = metric_series(run, key); ax.plot(ep, v, '.-')
+        v = metric_series(run, key)
+        ax.plot(ep, v, '.-')
         if key == 'approx_kl' and np.nanmin(v, initial=np.inf) > 0: ax.set_yscale('log')
     for ax, title in zip(axs, DASHBOARD_PANELS):
-        ax.set_title(title, fontsize=10); ax.set_xlabel('epoch'); ax.grid(alpha=0.3)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel('epoch')
+        ax.grid(alpha=0.3)
     c = run.get('config') or {}
     sub = ', '.join(f"{k} {c[k]}" for k in ('reward', 'prompt_sampler', 'model') if k in c)
     lr = (c.get('train') or {}).get('learning_rate')
-    fig.suptitle(f"run {run['name']}: {len(ep)} epochs" + (f"; {sub}" if sub else '') + (f", lr {lr:g}" if lr is not None else ''), fontsize=10)
+    fig.suptitle(
+        f"run {run['name']}: {len(ep)} epochs"
+        + (f"; {sub}" if sub else '')
+        + (f", lr {lr:g}" if lr is not None else ''),
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 
@@ -378,10 +441,14 @@ class RunDashboard:
         self.prompts = W.SelectMultiple(options=[], description='prompts', rows=6, layout=W.Layout(width='320px'))
         self.reload_button = W.Button(description='reload', icon='refresh')
         self.curves, self.grid = W.Image(format='png'), W.Image(format='png')
-        self.epoch = W.SelectionSlider(options=[('none', -1)], description='grid epoch', continuous_update=False, layout=W.Layout(width='500px'))
+        self.epoch = W.SelectionSlider(
+            options=[('none', -1)], description='grid epoch', continuous_update=False, layout=W.Layout(width='500px')
+        )
         self.note = W.HTML()
-        self.curves.add_class('rl4med-curves'); self.grid.add_class('rl4med-grid')
-        self.prompts.observe(lambda _: self.draw(), names='value'); self.epoch.observe(lambda _: self.show_grid(), names='value')
+        self.curves.add_class('rl4med-curves')
+        self.grid.add_class('rl4med-grid')
+        self.prompts.observe(lambda _: self.draw(), names='value')
+        self.epoch.observe(lambda _: self.show_grid(), names='value')
         self.reload_button.on_click(lambda _: self.load())
         self.widget = W.VBox([W.HBox([self.prompts, self.reload_button]), self.curves, self.epoch, self.grid, self.note])
         self.widget.add_class('rl4med-run-dashboard')
@@ -394,11 +461,13 @@ class RunDashboard:
         seen = sorted({int(k) for r in self.run['records'] for k in (r.get('reward_by_prompt') or {})})
         prompts = isic_schema().prompts() if self.n_prompts == 32 else [str(i) for i in range(self.n_prompts)]
         keep = [i for i in self.prompts.value if i in seen]
-        self.prompts.options = [(f"{i}: {prompts[i]}", i) for i in seen]; self.prompts.value = tuple(keep)
+        self.prompts.options = [(f"{i}: {prompts[i]}", i) for i in seen]
+        self.prompts.value = tuple(keep)
         g = self.run['grids']
         self.epoch.options = [(str(e), e) for e in sorted(g)] or [('none', -1)]
         self.epoch.value = max(g) if g else -1
-        self.draw(); self.show_grid()
+        self.draw()
+        self.show_grid()
 
     def draw(self): self.curves.value = fig_png(dashboard_figure(self.run, self.prompts.value, self.n_prompts), dpi=72)
 
@@ -416,7 +485,10 @@ def load_report(src) -> dict:
     if isinstance(src, Mapping): return dict(src)
     p = Path(src).expanduser()
     if p.is_dir(): p = p/'report.json'
-    if not p.is_file(): raise UserError(f"no report at {p}: pass an rl4med-metrics --out folder, an rl4med-train run folder or a report.json")
+    if not p.is_file():
+        raise UserError(
+            f"no report at {p}: pass an rl4med-metrics --out folder, an rl4med-train run folder or a report.json"
+        )
     return read_json(p)
 
 def _sub(d, g):
@@ -427,7 +499,11 @@ def _nan(v) -> float: return float('nan') if v is None else float(v)
 
 def subgroup_apr_table(reports, include_real: bool = True, n_prompts: int = 32) -> dict:
     "Rows of per-subgroup APR (NaN: no image) and image counts from rl4med-metrics or rl4med-train reports."
-    items = list(reports.items()) if isinstance(reports, Mapping) else [(None, r) for r in ([reports] if isinstance(reports, (str, Path)) else reports)]
+    items = (
+        list(reports.items())
+        if isinstance(reports, Mapping)
+        else [(None, r) for r in ([reports] if isinstance(reports, (str, Path)) else reports)]
+    )
     if not items: raise UserError("no report given")
     rows, apr, n, kinds, reals = [], [], [], [], set()
     for label, src in items:
@@ -438,7 +514,9 @@ def subgroup_apr_table(reports, include_real: bool = True, n_prompts: int = 32) 
             kinds.append('metrics')
             srcs = list(rep['models'].items())
             key = (rep['real'].get('root'), rep['real'].get('n'))
-            if include_real and key not in reals: srcs = [('real', rep['real'])] + srcs; reals.add(key)
+            if include_real and key not in reals:
+                srcs = [('real', rep['real'])] + srcs
+                reals.add(key)
             for name, m in srcs:
                 rows.append(pre + name)
                 apr.append([_nan((_sub(m['subgroups'], g) or {}).get('apr')) for g in range(n_prompts)])
@@ -452,8 +530,13 @@ def subgroup_apr_table(reports, include_real: bool = True, n_prompts: int = 32) 
                 n.append([per if _sub(rep['subgroups'], g) is not None else 0 for g in range(n_prompts)])
         else: raise UserError(f"{label}: not a report of rl4med-metrics (report.json with 'real' and 'models') or of rl4med-train")
     if len(set(rows)) != len(rows): raise UserError(f"two rows have the same name ({', '.join(rows)}): give the reports distinct labels")
-    return {'rows': rows, 'apr': np.array(apr, dtype=np.float64).reshape(len(rows), n_prompts), 'n': np.array(n, dtype=np.int64).reshape(len(rows), n_prompts),
-            'kinds': kinds, 'is_real': [r == 'real' or r.endswith('/real') for r in rows]}
+    return {
+        'rows': rows,
+        'apr': np.array(apr, dtype=np.float64).reshape(len(rows), n_prompts),
+        'n': np.array(n, dtype=np.int64).reshape(len(rows), n_prompts),
+        'kinds': kinds,
+        'is_real': [r == 'real' or r.endswith('/real') for r in rows],
+    }
 
 # %% ../nbs/12_viz.ipynb #1512d17e
 def apr_heatmap(table: dict, diff: bool = False, rows: Sequence[str] | None = None, annotate: bool = True) -> Figure:
@@ -462,25 +545,32 @@ def apr_heatmap(table: dict, diff: bool = False, rows: Sequence[str] | None = No
     unknown = [r for r in names if r not in table['rows']]
     if unknown or not names: raise UserError(f"unknown rows {unknown}: choose from {', '.join(table['rows'])}")
     sel = [table['rows'].index(r) for r in names]
-    A = table['apr'][sel].copy(); G = A.shape[1]
+    A = table['apr'][sel].copy()
+    G = A.shape[1]
     ref = None
     if diff:
         gen = [i for i in range(len(table['rows'])) if not table['is_real'][i]]
         if not gen: raise UserError("difference mode needs a generated model as the reference")
-        ref = table['rows'][gen[0]]; A = A - table['apr'][gen[0]]
+        ref = table['rows'][gen[0]]
+        A = A - table['apr'][gen[0]]
     import matplotlib
-    cmap = matplotlib.colormaps['RdBu' if diff else 'RdYlGn'].copy(); cmap.set_bad('0.85')
-    fig = Figure(figsize=(max(8, 0.42 * G + 2), 0.45 * len(names) + 1.8)); ax = fig.subplots()
+    cmap = matplotlib.colormaps['RdBu' if diff else 'RdYlGn'].copy()
+    cmap.set_bad('0.85')
+    fig = Figure(figsize=(max(8, 0.42 * G + 2), 0.45 * len(names) + 1.8))
+    ax = fig.subplots()
     im = ax.imshow(np.ma.masked_invalid(A), cmap=cmap, vmin=-1 if diff else 0, vmax=1, aspect='auto', interpolation='nearest')
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01, label=f'APR - {ref}' if diff else 'APR')
     counts = isic_train_counts() if G == 32 else None
-    ax.set_xticks(range(G)); ax.set_xticklabels([f"{g}*" if counts is not None and counts[g] < 20 else str(g) for g in range(G)], fontsize=7)
-    ax.set_yticks(range(len(names))); ax.set_yticklabels(names, fontsize=8)
+    ax.set_xticks(range(G))
+    ax.set_xticklabels([f"{g}*" if counts is not None and counts[g] < 20 else str(g) for g in range(G)], fontsize=7)
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels(names, fontsize=8)
     if G == 32: ax.axvline(15.5, color='k', lw=1)
     if annotate:
         for r in range(A.shape[0]):
             for g in range(G):
-                if np.isfinite(A[r, g]): ax.text(g, r, f"{A[r, g]:+.2f}" if diff else f"{A[r, g]:.2f}", ha='center', va='center', fontsize=6)
+                if np.isfinite(A[r, g]):
+                    ax.text(g, r, f"{A[r, g]:+.2f}" if diff else f"{A[r, g]:.2f}", ha='center', va='center', fontsize=6)
     ax.set_xlabel('subgroup (prompt index; 0-15 MEL | 16-31 NV; * fewer than 20 real ISIC training images; grey: no image)', fontsize=8)
     ax.set_title(f'APR per subgroup minus {ref}' if diff else 'APR per subgroup (held-out evaluator)', fontsize=10)
     return fig
@@ -492,8 +582,14 @@ class AprHeatmap:
         import ipywidgets as W
         self.table = subgroup_apr_table(reports, include_real)
         self.mode = W.ToggleButtons(options=['APR', 'difference'], description='show')
-        self.rows = W.SelectMultiple(options=self.table['rows'], value=tuple(self.table['rows']), description='rows', rows=min(8, len(self.table['rows'])))
-        self.image = W.Image(format='png'); self.image.add_class('rl4med-apr-heatmap')
+        self.rows = W.SelectMultiple(
+            options=self.table['rows'],
+            value=tuple(self.table['rows']),
+            description='rows',
+            rows=min(8, len(self.table['rows'])),
+        )
+        self.image = W.Image(format='png')
+        self.image.add_class('rl4med-apr-heatmap')
         for w in (self.mode, self.rows): w.observe(lambda _: self.draw(), names='value')
         self.widget = W.VBox([W.HBox([self.mode, self.rows]), self.image])
         self.draw()

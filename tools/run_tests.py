@@ -145,6 +145,39 @@ def check_figures(fix: bool) -> list[Path]:
     return stale
 
 
+def check_style() -> tuple[list[str], str]:
+    """The density gate, and fast.ai's checker as a report. Gate: no export cell over 60 lines, no exported code line over
+    140 characters, fewer than 5 `;`-joined statements per 1000 notebook code lines (`tools/unjoin.py` splits them safely).
+    Report: exported lines over 140 characters (`tools/wrap_long.py` wraps whole statements), and `chkstyle` (fastaistyle)
+    notes, counted, when it is installed."""
+    import json
+    sys.path.insert(0, str(ROOT/'tools'))
+    from unjoin import _top_level
+    fails, joined, lines, long = [], 0, 0, 0
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        for c in json.loads(nb.read_text(encoding='utf-8'))['cells']:
+            if c['cell_type'] != 'code': continue
+            src = ''.join(c['source'])
+            code = [l for l in src.splitlines() if l.strip() and not l.strip().startswith('#')]
+            lines += len(code)
+            joined += sum(bool(_top_level(l, ';')) for l in code)
+            if not re.search(r'^#\|\s*export', src, re.M): continue
+            n = len(src.splitlines())
+            if n > 60: fails.append(f"{nb.name}: an export cell of {n} lines (at most 60): split it, with an example between")
+            long += sum(len(l) > 140 for l in src.splitlines())
+    per_k = 1000 * joined / max(lines, 1)
+    if per_k >= 5: fails.append(f"{joined} ';'-joined statements in {lines} notebook code lines ({per_k:.1f} per 1000, at most 5): "
+                                "python tools/unjoin.py nbs/*.ipynb")
+    report = f"style: {joined} ';'-joined lines in {lines} code lines ({per_k:.1f} per 1000); {long} exported lines over 140 characters"
+    chk = shutil.which('chkstyle') or (str(Path(sys.executable).parent/'chkstyle') if (Path(sys.executable).parent/'chkstyle').exists() else None)
+    if chk:
+        r = subprocess.run([chk, '--ignore', 'continuation-indent,dict-literal', 'nbs'], cwd=ROOT, capture_output=True, text=True)
+        m = re.search(r'[Ff]ound (\d+) potential violation', r.stdout + r.stderr)
+        report += f"; chkstyle (report, not a gate): {m.group(1) if m else 0} notes"
+    else: report += "; chkstyle not installed (pip install -e '.[dev]')"
+    return fails, report
+
+
 def check_readme(fix: bool) -> bool:
     "True when README.md matches nbs/index.ipynb."
     want, path = readme_text(), ROOT/'README.md'
@@ -240,6 +273,9 @@ def main(argv=None):
             failed.setdefault(nb or line.split(':')[0], f'undefined name in the exported module: {line}')
         for p in orphans:
             failed[str(p.relative_to(ROOT))] = 'orphan module: its notebook no longer exists; delete it'
+        style_fails, style_report = check_style()
+        print(style_report, flush=True)
+        for line in style_fails: failed.setdefault(line.split(':')[0], line)
         for name, why in failed.items(): print(f"FAILED  {name}: {why}", flush=True)
 
     names = {p.name for p in nbs}

@@ -1,0 +1,128 @@
+"""Wrap code lines over 140 characters in notebook code cells, one statement at a time, proven safe by the AST.
+
+    python tools/wrap_long.py nbs/10_metrics.ipynb [...]     # rewrites in place; prints the lines it could not wrap
+
+A long line that is a whole statement is reformatted alone by `ruff format` (the rest of the cell keeps its look);
+the cell is kept only if it parses to the same AST as before. Lines inside a longer statement are reported, to wrap
+by hand."""
+import ast, json, re, subprocess, sys, textwrap
+from pathlib import Path
+
+LIMIT = 140
+
+
+def _same(a: str, b: str) -> bool:
+    try: return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
+    except SyntaxError: return False
+
+
+def _fmt(stmt: str, width: int) -> str | None:
+    r = subprocess.run(['ruff', 'format', '--line-length', str(width), '--config', 'format.quote-style="preserve"', '-'], input=stmt,
+                       capture_output=True, text=True)
+    return r.stdout if r.returncode == 0 else None
+
+
+def _statement_spans(src: str, long_rows: list[int]) -> list[tuple[int, int]]:
+    "For each long row (0-based), the rows of the innermost simple statement holding it (compound headers are skipped)."
+    spans = set()
+    tree = ast.parse(src)
+    for row in long_rows:
+        best = None
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.stmt) or not (node.lineno - 1 <= row <= node.end_lineno - 1): continue
+            body = getattr(node, 'body', None)
+            if isinstance(body, list) and body: continue          # compound: its own simple statements are walked too
+            if best is None or node.lineno >= best.lineno: best = node
+        if best is not None and best.end_lineno > best.lineno: spans.add((best.lineno - 1, best.end_lineno - 1))
+    return sorted(spans, reverse=True)
+
+
+def wrap_statements(src: str) -> str:
+    "Reformat whole multi-line statements that hold a long line; each kept only if the cell's AST is unchanged."
+    try: ast.parse(src)
+    except SyntaxError: return src
+    lines = src.split('\n')
+    for a, b in _statement_spans(src, [i for i, l in enumerate(lines) if len(l) > LIMIT]):
+        ind = lines[a][:len(lines[a]) - len(lines[a].lstrip())]
+        body = textwrap.dedent('\n'.join(lines[a:b + 1]))
+        for width in (120, 110, 100):
+            out = _fmt(body + '\n', width - len(ind))
+            if out and all(len(ind) + len(x) <= LIMIT for x in out.rstrip('\n').split('\n')): break
+        else: continue
+        trial = lines[:a] + [ind + x if x.strip() else x for x in out.rstrip('\n').split('\n')] + lines[b + 1:]
+        if _same(src, '\n'.join(trial)): lines = trial
+    return '\n'.join(lines)
+
+
+_PARAM = re.compile(r'^(\s+)(\w+: .*?,)\s+(# .*)$')
+_DOC = re.compile(r'^(\s+)"([^"\\{}]*)"$')
+
+def _split_text(text: str, room: int) -> list[str]:
+    "`text` cut at spaces into pieces of at most `room` characters (each but the last keeps its trailing space)."
+    out, cur = [], ''
+    for w in text.split(' '):
+        if cur and len(cur) + len(w) + 1 > room:
+            out.append(cur + ' ')
+            cur = w
+        else: cur = f'{cur} {w}' if cur else w
+    return out + [cur]
+
+def wrap_comments_and_docstrings(src: str) -> str:
+    "A long `param: type = default,  # help` line gets its comment on the line above (fastcore reads it there too); a long"
+    " plain docstring becomes adjacent pieces in parentheses (the same string)."
+    out = []
+    for l in src.split('\n'):
+        m, d = _PARAM.match(l), _DOC.match(l)
+        if len(l) > LIMIT and m: out += [m.group(1) + m.group(3), m.group(1) + m.group(2)]
+        elif len(l) > LIMIT and d:
+            ind, parts = d.group(1), _split_text(d.group(2), LIMIT - len(d.group(1)) - 4)
+            out += [ind + '(' + '"' + parts[0] + '"'] + [ind + ' "' + p + '"' for p in parts[1:-1]] + [ind + ' "' + parts[-1] + '")']
+        else: out.append(l)
+    new = '\n'.join(out)
+    return new if _same(src, new) else src
+
+def wrap_source(src: str) -> tuple[str, list[str]]:
+    if re.search(r'^\s*[%!]', src, re.M): return src, [l for l in src.split('\n') if len(l) > LIMIT]
+    src = wrap_comments_and_docstrings(wrap_statements(src))
+    lines, left = src.split('\n'), []
+    for i, l in enumerate(lines):
+        if len(l) <= LIMIT: continue
+        ind = l[:len(l) - len(l.lstrip())]
+        body = l.strip()
+        code, comment = body, ''
+        try: ast.parse(body)
+        except SyntaxError:
+            left.append(l)
+            continue
+        new = None
+        for width in (120, 110, 100):
+            out = _fmt(body + '\n', width - len(ind))
+            if out and all(len(ind) + len(x) <= LIMIT for x in out.rstrip('\n').split('\n')):
+                new = [ind + x if x.strip() else x for x in out.rstrip('\n').split('\n')]
+                break
+        if new is None or not _same(body, '\n'.join(x[len(ind):] for x in new)):
+            left.append(l)
+            continue
+        lines[i] = '\n'.join(new)
+    res = '\n'.join(lines)
+    if not _same(src, res): return src, [l for l in src.split('\n') if len(l) > LIMIT]
+    return res, left
+
+
+def main(files):
+    for f in files:
+        nb = json.loads(Path(f).read_text(encoding='utf-8'))
+        changed = False
+        for c in nb['cells']:
+            if c['cell_type'] != 'code': continue
+            src = ''.join(c['source'])
+            new, left = wrap_source(src)
+            for l in left: print(f"{f}: not wrapped: {l.strip()[:100]}")
+            if new != src:
+                ls = new.split('\n')
+                c['source'] = [x + '\n' for x in ls[:-1]] + ([ls[-1]] if ls[-1] else [])
+                changed = True
+        if changed: Path(f).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+
+
+if __name__ == '__main__': main(sys.argv[1:])
