@@ -535,15 +535,36 @@ def run_sweep(variants: Sequence[tuple[str, dict]] | None = None, progress: bool
 # %% ../nbs/13_bench.ipynb #d8eb6424
 def _f(x, fmt='.3f'): return '-' if x is None else format(x, fmt)
 
+def _memory_and_sweep_rows(res: dict) -> list[str]:
+    "The table's peak-memory lines and, with a sweep, one line per variant."
+    L = []
+    phases = [(k, res[k]) for k in PARTS if k in res]
+    L += ['', 'peak memory: process RSS ' + ', '.join(f"{k} {v['rss_peak_mb']:.0f} MiB" for k, v in phases)
+          + f"; whole run {res.get('memory', {}).get('rss_peak_mb', 0):.0f} MiB"]
+    if res.get('memory', {}).get('cuda_max_allocated_mb') is not None:
+        L.append('             CUDA max allocated ' + ', '.join(f"{k} {v['cuda_max_allocated_mb']:.0f} MiB" for k, v in phases))
+    if 'sweep' in res:
+        L += ['', f"{'sweep variant':<30} {'sampling img/s':>15} {'x':>6} {'train smp/s':>12} {'x':>6} {'CUDA MiB s/t':>14}", '-' * 88]
+        for r in res['sweep']:
+            L.append(f"{r['variant']:<30} {r['sampling_images_per_s']:>15.3f} {r['sampling_speedup']:>6.2f} "
+                     f"{r['training_samples_per_s']:>12.3f} "
+                     f"{r['training_speedup']:>6.2f} {_f(r['sampling_cuda_mb'], '.0f') + '/' + _f(r['training_cuda_mb'], '.0f'):>14}")
+    return L
+
+# %% ../nbs/13_bench.ipynb #855de8b3
 def format_table(res: dict) -> str:
     "The benchmark as a plain-text table."
     st, chk = res['settings'], res.get('checks', {})
-    L = [f"rl4med-bench: {st['model']} on {st['device']} ({st['dtype']}, {st.get('resolution', '?')} px), batch {st['batch_size']}, {st['steps']} steps, guidance {st['guidance']}, "
-         f"LoRA rank {st['lora_rank']}; medians of {st['repeats']} interleaved runs in {st['clock']} time" + (' (process CPU seconds; wall in the JSON)' if st['clock'] == 'cpu' else ''),
-         f"toggles: sdpa={st['sdpa']} channels_last={st['channels_last']} compile={st['compile']} gradient_checkpointing={st['gradient_checkpointing']}",
+    L = [f"rl4med-bench: {st['model']} on {st['device']} ({st['dtype']}, {st.get('resolution', '?')} px), "
+         f"batch {st['batch_size']}, {st['steps']} steps, guidance {st['guidance']}, "
+         f"LoRA rank {st['lora_rank']}; medians of {st['repeats']} interleaved runs in {st['clock']} time"
+         + (' (process CPU seconds; wall in the JSON)' if st['clock'] == 'cpu' else ''),
+         f"toggles: sdpa={st['sdpa']} channels_last={st['channels_last']} compile={st['compile']} "
+         f"gradient_checkpointing={st['gradient_checkpointing']}",
          '', f"{'part':<9} {'ours':<42} {'reference':<38} {'ratio':>6}  target", '-' * 106]
     def tgt(k): return f"<= {chk[k]['target']:.2f} {'met' if chk[k]['met'] else 'MISSED'}" if k in chk else ''
-    def row(part, ours, ref, ratio, key): L.append(f"{part:<9} {ours:<42} {ref:<38} {'' if ratio is None else _f(ratio):>6}  {tgt(key)}".rstrip())
+    def row(part, ours, ref, ratio, key):
+        L.append(f"{part:<9} {ours:<42} {ref:<38} {'' if ratio is None else _f(ratio):>6}  {tgt(key)}".rstrip())
     if 'sampling' in res:
         s = res['sampling']
         row(
@@ -561,7 +582,13 @@ def format_table(res: dict) -> str:
             f"bare UNet fwd+bwd {t['bare_s_per_sample_step']*1e3:.2f} ms", t['ratio'], 'training')
     if 'reward' in res:
         r = res['reward']
-        row('reward', f"{r['reward_s']:.3f} s/batch of {r['images']}", f"held-out monitor {r['monitor_s']:.3f} s" if 'monitor_s' in r else '-', None, '')
+        row(
+            'reward',
+            f"{r['reward_s']:.3f} s/batch of {r['images']}",
+            f"held-out monitor {r['monitor_s']:.3f} s" if 'monitor_s' in r else '-',
+            None,
+            '',
+        )
     if 'epoch' in res:
         e = res['epoch']
         row(
@@ -575,17 +602,9 @@ def format_table(res: dict) -> str:
             f"{'':<9} = sampling {e['sampling_s']:.2f} + reward wait {e['reward_wait_s']:.2f} + training {e['training_s']:.2f} + other "
             f"{e['other_s']:.2f} s (wall); outside the epochs (logs, checkpoint, adapter) {e['outside_epochs_s']:.2f} s"
         )
-        if 'isolated_s' in e: L.append(f"{'':<9} isolated sampling + training predict {e['isolated_s']:.2f} s (epoch / isolated {e['ratio_vs_isolated']:.3f})")
-    phases = [(k, res[k]) for k in PARTS if k in res]
-    L += ['', 'peak memory: process RSS ' + ', '.join(f"{k} {v['rss_peak_mb']:.0f} MiB" for k, v in phases)
-          + f"; whole run {res.get('memory', {}).get('rss_peak_mb', 0):.0f} MiB"]
-    if res.get('memory', {}).get('cuda_max_allocated_mb') is not None:
-        L.append('             CUDA max allocated ' + ', '.join(f"{k} {v['cuda_max_allocated_mb']:.0f} MiB" for k, v in phases))
-    if 'sweep' in res:
-        L += ['', f"{'sweep variant':<30} {'sampling img/s':>15} {'x':>6} {'train smp/s':>12} {'x':>6} {'CUDA MiB s/t':>14}", '-' * 88]
-        for r in res['sweep']:
-            L.append(f"{r['variant']:<30} {r['sampling_images_per_s']:>15.3f} {r['sampling_speedup']:>6.2f} {r['training_samples_per_s']:>12.3f} "
-                     f"{r['training_speedup']:>6.2f} {_f(r['sampling_cuda_mb'], '.0f') + '/' + _f(r['training_cuda_mb'], '.0f'):>14}")
+        if 'isolated_s' in e: L.append(f"{'':<9} isolated sampling + training predict {e['isolated_s']:.2f} s (epoch / isolated "
+                                       f"{e['ratio_vs_isolated']:.3f})")
+    L += _memory_and_sweep_rows(res)
     return '\n'.join(L)
 
 # %% ../nbs/13_bench.ipynb #9ecc012f
@@ -603,7 +622,8 @@ def profile_tables(fns: dict[str, Callable], device='cpu', row_limit: int = 25) 
     return out
 
 # %% ../nbs/13_bench.ipynb #7aa9b515
-def profile_run(model='default', device='auto', batch_size=0, steps=0, guidance=5.0, dtype='auto', lora_rank=4, **toggles) -> dict[str, str]:
+def profile_run(model='default', device='auto', batch_size=0, steps=0, guidance=5.0, dtype='auto', lora_rank=4,
+                **toggles) -> dict[str, str]:
     "Profiles of sampling (ours, diffusers') and of a training epoch (the trainer's, the bare UNet's) after a warm-up call of each."
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)

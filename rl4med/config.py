@@ -28,7 +28,8 @@ class SampleConfig:
     num_batches_per_epoch: int = 4    # sampling batches per epoch per process
     group_size: int = 0               # > 0: each batch holds batch_size / group_size prompts, group_size samples each (GRPO)
     group_scale: str = 'group'        # group mode: centred rewards divided by the group's std ('group') or the epoch's ('batch')
-    contrast: str = 'none'            # 'none', an attribute (e.g. ink) or 'random': every drawn prompt comes with its twin that differs in that attribute
+    # 'none', an attribute (e.g. ink) or 'random': every drawn prompt comes with its twin that differs in that attribute
+    contrast: str = 'none'
 
     @property
     def prompts_per_batch(self) -> int: return self.batch_size // self.group_size if self.group_size else self.batch_size
@@ -91,7 +92,7 @@ class DDPOConfig:
     lora_text_encoder: bool = False   # a LoRA on the text encoder too (saved with the UNet's; pipe.load_lora_weights loads both)
     reward: str = 'attribute_alignment'
     reward_model: str = 'default'     # classifier folder of the reward; 'default': the shipped one
-    prompt_sampler: str = 'uniform'   # uniform, inverse-frequency, index:5,13, file:prompts.txt, adaptive, adaptive-variance (see 01_prompts)
+    prompt_sampler: str = 'uniform'   # uniform, inverse-frequency, index:5,13, file:prompts.txt, adaptive, adaptive-variance
     num_epochs: int = 40
     save_freq: int = 10               # checkpoint every N epochs (and at the end)
     seed: int = 42
@@ -270,7 +271,8 @@ def _check_numbers(c: DDPOConfig):
         "train.batch_size and train.gradient_accumulation_steps must be at least 1",
     )
     _need(s.batch_size % t.batch_size == 0,
-         f"train.batch_size ({t.batch_size}) must divide sample.batch_size ({s.batch_size}): set train.batch_size to a divisor of {s.batch_size}")
+         f"train.batch_size ({t.batch_size}) must divide sample.batch_size ({s.batch_size}): "
+         f"set train.batch_size to a divisor of {s.batch_size}")
     micro = c.samples_per_epoch // t.batch_size
     _need(micro % t.gradient_accumulation_steps == 0,
          f"an epoch has {micro} training microbatches per process ({c.samples_per_epoch} samples / train.batch_size {t.batch_size}), which "
@@ -278,7 +280,8 @@ def _check_numbers(c: DDPOConfig):
          f"{[d for d in range(1, micro + 1) if micro % d == 0]}")
     _need(0 < t.timestep_fraction <= 1, f"train.timestep_fraction must be in (0, 1], got {t.timestep_fraction}")
     _need(t.timestep_fraction <= t.timestep_window <= 1,
-         f"train.timestep_window ({t.timestep_window}) must lie between train.timestep_fraction ({t.timestep_fraction}) and 1: the trained steps are drawn from that window")
+         f"train.timestep_window ({t.timestep_window}) must lie between train.timestep_fraction ({t.timestep_fraction}) and 1: "
+         "the trained steps are drawn from that window")
     _need(t.timestep_window_at in ('start', 'end'), f"train.timestep_window_at must be start or end, got {t.timestep_window_at!r}")
     _need(t.clip_range > 0 and t.adv_clip_max > 0, "train.clip_range and train.adv_clip_max must be > 0")
     _need(t.learning_rate > 0, f"train.learning_rate must be > 0, got {t.learning_rate}")

@@ -65,7 +65,8 @@ def parse_prompts(spec: str | Sequence[int] | None, n_prompts: int = 32) -> list
                 a, b = map(int, p.split('-'))
                 vals = list(range(a, b + 1))
             else: vals = [int(p)]
-        except (TypeError, ValueError): raise UserError(f"--prompts {spec!r}: {p!r} is not a prompt index; use 'all', '0,5,16' or '0-15'") from None
+        except (TypeError, ValueError):
+            raise UserError(f"--prompts {spec!r}: {p!r} is not a prompt index; use 'all', '0,5,16' or '0-15'") from None
         for v in vals:
             if not 0 <= v < n_prompts: raise UserError(f"--prompts {spec!r}: prompt index {v} is outside 0..{n_prompts - 1}")
             if v not in out: out.append(v)
@@ -293,7 +294,8 @@ def spurious_missing(pred: torch.Tensor, target: torch.Tensor) -> dict:
             'missing_rate': float(((pred == 0) & (target == 1)).any(1).float().mean())}
 
 # %% ../nbs/10_metrics.ipynb #7e66fdf1
-def disease_accuracy(probs: torch.Tensor, head_names: Sequence[str], labels: torch.Tensor, schema: AttributeSchema | None = None) -> tuple[float | None, str]:
+def disease_accuracy(probs: torch.Tensor, head_names: Sequence[str], labels: torch.Tensor,
+                     schema: AttributeSchema | None = None) -> tuple[float | None, str]:
     "Accuracy of the argmax over the class heads (e.g. MEL, NV), or None and the reason when the classifier lacks them."
     schema = schema or isic_schema()
     cls = list(schema.classes)
@@ -363,16 +365,20 @@ def run_report_markdown(rep: dict, hist=None, seconds=None) -> str:
     b, a = rep['models']['base'], rep['models']['rl']
     f = lambda v, ci, sign='': f"{v:{sign}.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
     lines = ['# rl4med-train: base vs RL', '', f"{rep['n_images']} images per model ({rep['per_prompt']} per prompt, seed {rep['seed']}); "
-             f"APR by the held-out evaluator ({rep['evaluator']}), reward by the reward model." + (f" Run time {seconds/60:.1f} min." if seconds else ''), '',
+             f"APR by the held-out evaluator ({rep['evaluator']}), reward by the reward model."
+             + (f" Run time {seconds/60:.1f} min." if seconds else ''), '',
              '| metric | base | RL | RL - base (95% CI) |', '|---|---|---|---|',
-             f"| mean reward | {f(b['reward'], b['reward_ci'])} | {f(a['reward'], a['reward_ci'])} | {f(rep['reward_diff'], rep['reward_diff_ci'], '+')} |",
+             f"| mean reward | {f(b['reward'], b['reward_ci'])} | {f(a['reward'], a['reward_ci'])} | "
+             f"{f(rep['reward_diff'], rep['reward_diff_ci'], '+')} |",
              f"| APR | {f(b['apr'], b['apr_ci'])} | {f(a['apr'], a['apr_ci'])} | {f(rep['apr_diff'], rep['apr_diff_ci'], '+')} |"]
     if 'apr_reward_model_diff' in rep:                        # the reward model's own view: rising while APR falls = reward hacking
         d, ci = rep['apr_reward_model_diff'], rep['apr_reward_model_diff_ci']
-        lines.append(f"| APR as the reward model sees it (not held out) | {b['apr_reward_model']:.3f} | {a['apr_reward_model']:.3f} | {d:+.3f} [{ci[0]:.3f}, {ci[1]:.3f}] |")
+        lines.append(f"| APR as the reward model sees it (not held out) | {b['apr_reward_model']:.3f} | {a['apr_reward_model']:.3f} | "
+                     f"{d:+.3f} [{ci[0]:.3f}, {ci[1]:.3f}] |")
     if 'diagnosis' in rep:                                    # do the graders agree (rl4med-diagnose)?
         lines += ['', f"Base: {summary_line(rep['diagnosis']['base'])}.", '', f"RL: {summary_line(rep['diagnosis']['rl'])}."]
-    lines += ['', 'Rare subgroups (fewer than 20 real training images in ISIC 2019):', '', '| idx | prompt | ISIC train n | APR base | APR RL |', '|---|---|---|---|---|']
+    lines += ['', 'Rare subgroups (fewer than 20 real training images in ISIC 2019):', '', '| idx | prompt | ISIC train n | APR base | '
+                                                                                           'APR RL |', '|---|---|---|---|---|']
     for i, s in rep['subgroups'].items():
         if s['train_count'] < 20: lines.append(f"| {i} | {s['prompt']} | {s['train_count']} | {s['apr_base']:.2f} | {s['apr_rl']:.2f} |")
     return '\n'.join(lines) + '\n'
@@ -528,7 +534,8 @@ class InceptionFeatures(nn.Module):
             try:
                 import torch_fidelity  # noqa: F401
                 from torchmetrics.image.fid import NoTrainInceptionV3
-            except ImportError: raise UserError(f"{weights} is torch-fidelity's FID Inception: install torch-fidelity to use it, or pass torchvision's weights") from None
+            except ImportError: raise UserError(f"{weights} is torch-fidelity's FID Inception: install torch-fidelity to use it, or pass "
+                                                f"torchvision's weights") from None
             with tempfile.TemporaryDirectory() as d:              # torch-fidelity loads a file itself: it gets one of the checked tensors
                 clean = Path(d)/'inception.pth'
                 torch.save(sd, clean)
@@ -538,7 +545,8 @@ class InceptionFeatures(nn.Module):
             net = torchvision.models.inception_v3(weights=None, aux_logits=any(k.startswith('AuxLogits.') for k in sd), init_weights=False,
                                                   transform_input=False, num_classes=int(fc.shape[0]))
             try: net.load_state_dict(sd)
-            except RuntimeError as e: raise UserError(f"{weights} does not fit torchvision's InceptionV3: {str(e).splitlines()[0][:200]}") from None
+            except RuntimeError as e:
+                raise UserError(f"{weights} does not fit torchvision's InceptionV3: {str(e).splitlines()[0][:200]}") from None
             net.fc = nn.Identity()
             self.net, self.kind = net.eval(), 'torchvision'
         self.name = f"InceptionV3 pool features (2048-d, {self.kind} weights {Path(weights).name})"
@@ -781,7 +789,8 @@ def set_outputs(ds: FolderDataset, extractor: nn.Module, evaluator: MultiHeadCla
             'keys': _keys(recs), 'rewards': rewards, 'records': recs}
 
 # %% ../nbs/10_metrics.ipynb #85a9ea25
-def _alignment(o: dict, head_names: Sequence[str], schema: AttributeSchema, threshold: float, n_boot: int, seed: int) -> tuple[dict, np.ndarray]:
+def _alignment(o: dict, head_names: Sequence[str], schema: AttributeSchema, threshold: float, n_boot: int,
+               seed: int) -> tuple[dict, np.ndarray]:
     pred, target, heads = artifact_predictions(o['probs'], o['labels'], head_names, schema, threshold)
     match = exact_match(pred, target)
     acc, why = disease_accuracy(o['probs'], head_names, o['labels'], schema)
@@ -923,7 +932,8 @@ def _artifact_rows(rep: dict, names: list[str]) -> list[str]:
             f"{_f(s['per_attribute'][h]['spurious_rate'])} / {_f(s['per_attribute'][h]['missing_rate'])}"
             for s in [R] + [M[n] for n in names]
         ]
-        pr = [f"{_f(M[n]['per_attribute'][h]['precision'], 2)} / {_f(M[n]['per_attribute'][h]['recall'], 2)} / {_f(M[n]['per_attribute'][h]['f1'], 2)}" for n in names]
+        pr = [f"{_f(M[n]['per_attribute'][h]['precision'], 2)} / {_f(M[n]['per_attribute'][h]['recall'], 2)} / "
+              f"{_f(M[n]['per_attribute'][h]['f1'], 2)}" for n in names]
         lines.append(f"| {h} | " + ' | '.join(sm + pr) + ' |')
     return lines
 
@@ -942,22 +952,27 @@ def metrics_report_markdown(rep: dict) -> str:
         return f"{_fci(p['apr']['diff'], p['apr']['diff_ci'])} (n={p['apr']['n_pairs']})"
     lines = ['# rl4med-metrics', '',
              f"Real set: {R['root']} ({R['n']} images). Evaluator: {rep['evaluator']['source']} ({rep['evaluator']['backbone']}; heads "
-             f"{', '.join(rep['evaluator']['heads'])}). Features for FD/KID/PRDC/diversity: {rep['features']['name']}: {rep['features']['note']}.",
-             '', 'APR: share of images whose predicted artifacts all equal the prompt\'s (95% bootstrap CI). Spurious: images with an artifact '
-             'predicted but not asked for; missing: asked for but not predicted. Differences are paired by (prompt, sample), i.e. by starting noise.', '',
+             f"{', '.join(rep['evaluator']['heads'])}). Features for FD/KID/PRDC/diversity: {rep['features']['name']}: "
+             f"{rep['features']['note']}.",
+             '', 'APR: share of images whose predicted artifacts all equal the prompt\'s (95% bootstrap CI). Spurious: images with an '
+                 'artifact '
+             'predicted but not asked for; missing: asked for but not predicted. Differences are paired by (prompt, sample), i.e. by '
+             'starting noise.', '',
              '| metric | real (reference) | ' + ' | '.join(names) + ' |', '|---|---|' + '---|' * len(names),
              row('images', str(R['n']), lambda m: str(m['n'])),
              row('APR [95% CI]', _fci(R['apr'], R['apr_ci']), lambda m: _fci(m['apr'], m['apr_ci'])),
              row(f'APR - {first} [95% CI] (paired)', '-', diff),
              row('spurious-artifact rate', _f(R['spurious_rate']), lambda m: _f(m['spurious_rate'])),
              row('missing-artifact rate', _f(R['missing_rate']), lambda m: _f(m['missing_rate'])),
-             row('disease accuracy', _f(R['disease_accuracy']) if R['disease_accuracy'] is not None else f"n/a ({R['disease_accuracy_note']})",
+             row('disease accuracy',
+                 _f(R['disease_accuracy']) if R['disease_accuracy'] is not None else f"n/a ({R['disease_accuracy_note']})",
                  lambda m: _f(m['disease_accuracy'])),
              row('mean reward (reward model, from the index)', '-', lambda m: _fci(m.get('reward'), m.get('reward_ci'))),
              row(f'reward - {first} (paired)', '-', lambda m: _fci(m['paired']['reward']['diff'], m['paired']['reward']['diff_ci'])
                  if 'reward' in m.get('paired', {}) else '-'),
              row('FD', '-', lambda m: _f(m['fd'], 4)),
-             row('KID x 1000 (mean ± std)', '-', lambda m: f"{m['kid'] * 1000:.3f} ± {m['kid_std'] * 1000:.3f} (subsets of {m['subset_size']})"),
+             row('KID x 1000 (mean ± std)', '-', lambda m: f"{m['kid'] * 1000:.3f} ± {m['kid_std'] * 1000:.3f} (subsets of "
+                                                           f"{m['subset_size']})"),
              row('precision / recall', '-', lambda m: f"{_f(m['precision'])} / {_f(m['recall'])}"),
              row(f"density / coverage (k={M[first]['k']})", '-', lambda m: f"{_f(m['density'])} / {_f(m['coverage'])}"),
              row('intra-prompt diversity (mean pairwise feature distance)', '-', lambda m: _f(m['diversity'])),

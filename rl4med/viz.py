@@ -70,7 +70,8 @@ def viz_models(pipe, evaluator, schema: AttributeSchema | None = None, info: dic
             with adapters_disabled(pipe.text_encoder): base = encode_prompts(pipe, schema.prompts()), encode_prompts(pipe, [''])
     return VizModels(pipe, evaluator, emb, neg, schema, dict(info or {}), *(base or (None, None)))
 
-def load_models(model: str | None = None, adapter: str | Path | None = 'default', evaluator: str = 'default', device: str = 'cpu') -> VizModels:
+def load_models(model: str | None = None, adapter: str | Path | None = 'default', evaluator: str = 'default',
+                device: str = 'cpu') -> VizModels:
     "The shipped tiny model with its DDPO adapter and the shipped evaluator by default; `model`/`adapter` as in `rl4med-sample`."
     from rl4med.models import load_sampler_pipeline
     from rl4med.rewards import default_evaluator, resolve_classifier
@@ -167,10 +168,8 @@ class PromptBuilder:
         self.models, self.n, self.num_steps, self.guidance, self.seed, self.auto = models, len(sample_ids), num_steps, guidance, seed, auto
         s = models.schema
         self.disease = W.Dropdown(options=[(f"{p} ", c) for c, p in s.classes.items()], value=next(iter(s.classes)), description='disease')
-        self.artifacts = {
-            a: W.Checkbox(value=False, description=p, indent=False, layout=W.Layout(width='auto'))
-            for a, p in s.attributes.items()
-        }
+        box = lambda p: W.Checkbox(value=False, description=p, indent=False, layout=W.Layout(width='auto'))
+        self.artifacts = {a: box(p) for a, p in s.attributes.items()}
         self.first_id = W.BoundedIntText(value=int(sample_ids[0]) if len(sample_ids) else 0, min=0, max=10**9, description='first id',
                                          layout=W.Layout(width='180px'))
         self.button = W.Button(description='generate', icon='refresh')
@@ -211,7 +210,8 @@ class PromptBuilder:
         self.result = compare_samples(self.models, idx, ids, self.num_steps, self.guidance, seed=self.seed)
         self.image.value = fig_png(compare_figure(self.result))
         self.generations += 1
-        self.status.value = f"{2 * self.n} images, {self.num_steps} DDIM steps, {time.time() - t0:.1f} s (seed {self.seed}, ids {ids[0]}-{ids[-1]})"
+        self.status.value = (f"{2 * self.n} images, {self.num_steps} DDIM steps, {time.time() - t0:.1f} s "
+                             f"(seed {self.seed}, ids {ids[0]}-{ids[-1]})")
 
     def _changed(self, change):
         self.update_prompt()
@@ -304,7 +304,8 @@ def trajectory_figure(traj: dict, step: int) -> Figure:
 # %% ../nbs/12_viz.ipynb #61d9da48
 class TrajectoryScrubber:
     "A slider over the denoising steps of one prompt and sample id: x_t and the predicted x0, decoded."
-    def __init__(self, models: VizModels, prompt_idx: int = 0, sample_id: int = 0, num_steps: int = 20, guidance: float = 5.0, seed: int = 88):
+    def __init__(self, models: VizModels, prompt_idx: int = 0, sample_id: int = 0, num_steps: int = 20, guidance: float = 5.0,
+                 seed: int = 88):
         import ipywidgets as W
         self.models, self.num_steps, self.guidance, self.seed = models, num_steps, guidance, seed
         s = models.schema

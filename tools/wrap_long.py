@@ -81,9 +81,47 @@ def wrap_comments_and_docstrings(src: str) -> str:
     new = '\n'.join(out)
     return new if _same(src, new) else src
 
+def _split_string_token(line: str) -> list[str] | None:
+    "A long line with a string literal that crosses the limit, its literal cut at a space into two adjacent pieces."
+    import io, tokenize
+    try: toks = list(tokenize.generate_tokens(io.StringIO(line.strip() + '\n').readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError): return None
+    off = len(line) - len(line.lstrip())
+    for t in toks:
+        if t.type != tokenize.STRING: continue
+        a, b = off + t.start[1], off + t.end[1]
+        if b <= LIMIT: continue
+        m = re.match(r'([fFrRuU]*)(["\'])(.*)\2$', t.string, re.S)
+        if not m or t.string.endswith(m.group(2) * 3): return None
+        pre, q, text = m.groups()
+        depth, cut = 0, None
+        for i, ch in enumerate(text):
+            depth += ch == '{'
+            depth -= ch == '}'
+            if ch == ' ' and depth == 0 and a + len(pre) + 1 + i + 2 <= LIMIT - 2 and i > 10: cut = i + 1
+        if cut is None: return None
+        return [line[:a] + pre + q + text[:cut] + q, ' ' * a + pre + q + text[cut:] + q + line[b:]]
+    return None
+
+
+def wrap_strings(src: str) -> str:
+    "Cut long string literals inside brackets into adjacent pieces (the same value), one line at a time, AST-checked."
+    lines = src.split('\n')
+    for i in range(len(lines) - 1, -1, -1):
+        while len(lines[i]) > LIMIT:
+            new = _split_string_token(lines[i])
+            if new is None: break
+            trial = lines[:i] + new + lines[i + 1:]
+            if not _same('\n'.join(lines), '\n'.join(trial)): break
+            lines = trial
+            i += 1
+            if i >= len(lines): break
+    return '\n'.join(lines)
+
+
 def wrap_source(src: str) -> tuple[str, list[str]]:
     if re.search(r'^\s*[%!]', src, re.M): return src, [l for l in src.split('\n') if len(l) > LIMIT]
-    src = wrap_comments_and_docstrings(wrap_statements(src))
+    src = wrap_strings(wrap_comments_and_docstrings(wrap_statements(src)))
     lines, left = src.split('\n'), []
     for i, l in enumerate(lines):
         if len(l) <= LIMIT: continue
