@@ -298,11 +298,12 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
     _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n=n, steps=steps,
                          batch_size=batch_size, save_every=save_every, size=size)
     new_vae = load_vae(vae) if vae is not None else None   # a bad folder fails before the run folder exists
-    pipe = (tiny_pipeline(seed, size=tiny_size, image_size=size) if init == 'tiny' else
+    lat = new_vae.config.latent_channels if new_vae is not None else 4  # a UNet to match the kept VAE's latents
+    pipe = (tiny_pipeline(seed, size=tiny_size, image_size=size, latent_channels=lat) if init == 'tiny' else
             load_pipeline(model, dtype='fp32', device='cpu'))
     make_run_dir(out.parent, out.name, resume=resume)
     cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items()
-           if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v')}
+           if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v', 'lat')}
     write_json(cfg, out/'config.json')
     if new_vae is not None: pipe.vae = new_vae
     if vae_steps > 0:

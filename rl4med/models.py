@@ -64,8 +64,8 @@ TINY = {
     'test': dict(text_dim=32, text_layers=1, unet_channels=(16, 32), vae_channels=(8, 16), max_length=24),
 }
 
-def tiny_pipeline(seed: int = 0, size: str = 'default', image_size: int = 64,
-                  schema: AttributeSchema | None = None) -> StableDiffusionPipeline:
+def tiny_pipeline(seed: int = 0, size: str = 'default', image_size: int = 64, schema: AttributeSchema | None = None,
+                  latent_channels: int = 4) -> StableDiffusionPipeline:
     "A randomly initialised Stable-Diffusion-shaped pipeline (same classes as SD-1.5), built from `seed`."
     if size not in TINY: raise UserError(f"unknown tiny size {size!r}: use one of {', '.join(TINY)}")
     c = TINY[size]
@@ -78,11 +78,13 @@ def tiny_pipeline(seed: int = 0, size: str = 'default', image_size: int = 64,
                                       pad_token_id=tok.pad_token_id))
     nv = len(c['vae_channels'])
     vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=['DownEncoderBlock2D'] * nv,
-                        up_block_types=['UpDecoderBlock2D'] * nv, block_out_channels=list(c['vae_channels']), latent_channels=4,
+                        up_block_types=['UpDecoderBlock2D'] * nv, block_out_channels=list(c['vae_channels']),
+                        latent_channels=latent_channels,
                         layers_per_block=1, norm_num_groups=8, sample_size=image_size, scaling_factor=1.0)
     nu = len(c['unet_channels'])
     down = ['DownBlock2D'] + ['CrossAttnDownBlock2D'] * (nu - 1)
-    unet = UNet2DConditionModel(sample_size=image_size // 2 ** (nv - 1), in_channels=4, out_channels=4, down_block_types=down,
+    unet = UNet2DConditionModel(sample_size=image_size // 2 ** (nv - 1), in_channels=latent_channels, out_channels=latent_channels,
+                                down_block_types=down,
                                 up_block_types=[b.replace('Down', 'Up') for b in reversed(down)],
                                 block_out_channels=list(c['unet_channels']), layers_per_block=1, cross_attention_dim=c['text_dim'],
                                 attention_head_dim=8, norm_num_groups=8)
