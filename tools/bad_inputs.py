@@ -1,6 +1,6 @@
 """The bad-input trial: run every command with inputs a careful user and a hostile file produce, and check each answer.
 
-    python tools/bad_inputs.py [OUT.json]        # about 10 minutes on 2 cores; prints a markdown table
+    python tools/bad_inputs.py [OUT.json] [--only TEXT]   # about 15 minutes on 2 cores; --only: the cases whose name has TEXT
 
 A case passes when the command exits with the expected status (2 for a refusal, 130 for Ctrl-C), prints no
 traceback, says what the case expects, leaves no new file or folder in its work folder (apart from what the case
@@ -98,7 +98,8 @@ def cases(F):
         ('1', 'train-classifier --pretrained FILE (pickle)', clf + ['--out', 'c', '--pretrained', str(F/'evil.pth')], 2, 'pickles code'),
         ('1', 'sample --adapter LoRA .bin (pickle)', sample + ['--out', 's', '--adapter', str(F/'lora_evil')], 2, 'pickles code'),
         ('1', 'sample --model folder with a pickled text encoder', sample + ['--out', 's', '--model', str(F/'pickled')], 2, 'only as a pickle'),
-        ('1', 'sample --unet-weights FILE.pt', sample + ['--out', 's', '--model', str(F/'tiny'), '--unet-weights', str(F/'evil.pt')], 2, '.safetensors'),
+        ('1', 'train unet_weights=FILE.pt (pickle)', tr + ['--run-name', 'r', '--set', f"model={F/'tiny'}", f"unet_weights={F/'evil.pt'}"], 2,
+         'must be a .safetensors file'),
         ('1', 'train reward_model=FILE.pth (pickle)', tr + ['--run-name', 'r', '--set', f"reward_model={F/'evil.pth'}"], 2, 'pickles code'),
         ('1', 'train eval.evaluator=FILE.pth (pickle)', tr + ['--run-name', 'r', '--set', f"eval.evaluator={F/'evil.pth'}"], 2, 'pickles code'),
         ('1', 'diagnose --reward-model FILE.pth (pickle)', m + ['rl4med.diagnose', '--out', 'd', '--reward-model', str(F/'evil.pth')], 2, 'pickles code'),
@@ -166,8 +167,10 @@ def setup(tag, F, tr, tiny_train, cwd):
 
 
 def main():
+    only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
     F = fixtures()
     cs, tiny_train, tr = cases(F)
+    if only: cs = [c for c in cs if only in c[1]]
     rows = []
     for c in cs:
         klass, name, cmd, want, msg = c[:5]
@@ -188,10 +191,10 @@ def main():
         print(f"{'PASS' if ok else 'FAIL'} [{klass}] {name}: exit {rc} {rows[-1]['message'][:150]}", flush=True)
         MARK.unlink(missing_ok=True)
         shutil.rmtree(cwd, ignore_errors=True)
-    rows += extra_cases(F, tr, tiny_train)
+    if not only: rows += extra_cases(F, tr, tiny_train)
     n_ok = sum(r['passed'] for r in rows)
     print(f"\n{n_ok} passed, {len(rows) - n_ok} failed")
-    if len(sys.argv) > 1: Path(sys.argv[1]).write_text(json.dumps({'cases': rows, 'passed': n_ok, 'failed': len(rows) - n_ok}, indent=1))
+    if len(sys.argv) > 1 and sys.argv[1] != '--only': Path(sys.argv[1]).write_text(json.dumps({'cases': rows, 'passed': n_ok, 'failed': len(rows) - n_ok}, indent=1))
     shutil.rmtree(W, ignore_errors=True)
     return 0 if n_ok == len(rows) else 1
 
