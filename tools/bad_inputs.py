@@ -71,7 +71,8 @@ def snapshot(root: Path) -> set:
 
 def run(cmd, cwd, interrupt_when=None, timeout=300):
     "Run `cmd`; with `interrupt_when` (a callable), send Ctrl-C once it returns True."
-    p = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # a background shell ignores Ctrl-C for its jobs
     if interrupt_when is not None:
         end = time.time() + timeout
         while p.poll() is None and time.time() < end and not interrupt_when(): time.sleep(0.2)
@@ -191,7 +192,7 @@ def main():
         print(f"{'PASS' if ok else 'FAIL'} [{klass}] {name}: exit {rc} {rows[-1]['message'][:150]}", flush=True)
         MARK.unlink(missing_ok=True)
         shutil.rmtree(cwd, ignore_errors=True)
-    if not only: rows += extra_cases(F, tr, tiny_train)
+    if not only or only == 'extra': rows += extra_cases(F, tr, tiny_train)
     n_ok = sum(r['passed'] for r in rows)
     print(f"\n{n_ok} passed, {len(rows) - n_ok} failed")
     if len(sys.argv) > 1 and sys.argv[1] != '--only': Path(sys.argv[1]).write_text(json.dumps({'cases': rows, 'passed': n_ok, 'failed': len(rows) - n_ok}, indent=1))
