@@ -20,7 +20,8 @@ from .classifier import InMemory, MultiHeadClassifier, classifier_outputs, train
 from .core import (UserError, asset_path, atomic_write, check_writable, cli_hyphens, folder_lock, read_json, resolve_device, run_cli,
                          set_seed, write_json)
 from .data import FolderDataset
-from .metrics import exact_match, mean_ci, parse_prompts, sample_images
+from .metrics import exact_match, mean_ci
+from .sample import parse_prompts, sample_images
 from .models import load_sampler_pipeline, lora_source
 from .prompts import isic_schema, isic_train_counts
 from .rewards import default_evaluator, resolve_classifier
