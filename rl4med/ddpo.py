@@ -405,7 +405,7 @@ def _backward(self: DDPOTrainer, loss: torch.Tensor, sync: bool):
 @patch
 def _check_finite(self: DDPOTrainer, epoch: int, loss: float):
     "Stop when an update made the trained weights NaN or infinite; nothing non-finite is ever saved."
-    if all(bool(torch.isfinite(p).all()) for p in self.params): return
+    if bool(torch.stack([torch.isfinite(p).all() for p in self.params]).all()): return   # one device sync per step
     ck = latest_checkpoint(self.run_dir)
     raise UserError(f"training diverged in epoch {epoch}: the trained weights are no longer finite (last loss {loss:.3g}) and were "
                     f"not saved. The last good checkpoint is {ck or 'none (the run stopped before its first)'}: lower "
@@ -470,7 +470,6 @@ def save_checkpoint(self: DDPOTrainer, epoch: int):
     "Write `checkpoints/epoch_NNNNN` atomically on the main process (all ranks take part); keep the last two."
     acc = self.acc
     acc.wait_for_everyone()
-    self._check_finite(epoch, float('nan'))                  # never save a non-finite adapter
     if acc.is_main_process:
         folder = self.run_dir/'checkpoints'/f'epoch_{epoch:05d}'
         with atomic_dir(folder, overwrite=True) as d:

@@ -52,6 +52,16 @@ def split_line(line: str) -> list[str] | None:
     return [ind + p.strip() for p in parts if p.strip()]
 
 
+def read_nb(f) -> dict: return json.loads(Path(f).read_text(encoding='utf-8'))
+
+def write_nb(f, nb: dict): Path(f).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+
+def set_source(cell: dict, text: str):
+    "Store `text` as the cell's source lines, the way Jupyter writes them."
+    ls = text.split('\n')
+    cell['source'] = [l + '\n' for l in ls[:-1]] + ([ls[-1]] if ls[-1] else [])
+
+
 def _same(a: str, b: str) -> bool:
     try: return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
     except SyntaxError: return False
@@ -76,7 +86,7 @@ def main(args):
     files = [a for a in args if a != '--check']
     tot_done = tot_left = tot_lines = 0
     for f in files:
-        nb = json.loads(Path(f).read_text(encoding='utf-8'))
+        nb = read_nb(f)
         changed = False
         for c in nb['cells']:
             if c['cell_type'] != 'code': continue
@@ -85,11 +95,9 @@ def main(args):
             new, done, left = unjoin_source(src)
             tot_left += sum(bool(_top_level(l, ';')) for l in src.splitlines()) if check else left
             if done and not check:
-                ls = new.split('\n')
-                c['source'] = [l + '\n' for l in ls[:-1]] + ([ls[-1]] if ls[-1] else [])
+                set_source(c, new)
                 changed, tot_done = True, tot_done + done
-        if changed:
-            Path(f).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+        if changed: write_nb(f, nb)
     print(f"{tot_done} joined lines split; {tot_left} left joined in {tot_lines} code lines "
           f"({1000 * tot_left / max(tot_lines, 1):.1f} per 1000)")
 

@@ -5,15 +5,11 @@
 A long line that is a whole statement is reformatted alone by `ruff format` (the rest of the cell keeps its look);
 the cell is kept only if it parses to the same AST as before. Lines inside a longer statement are reported, to wrap
 by hand."""
-import ast, json, re, subprocess, sys, textwrap
-from pathlib import Path
+import ast, re, subprocess, sys, textwrap
+
+from unjoin import _same, read_nb, set_source, write_nb   # tools/: run as python tools/wrap_long.py
 
 LIMIT = 140
-
-
-def _same(a: str, b: str) -> bool:
-    try: return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
-    except SyntaxError: return False
 
 
 def _fmt(stmt: str, width: int) -> str | None:
@@ -127,7 +123,6 @@ def wrap_source(src: str) -> tuple[str, list[str]]:
         if len(l) <= LIMIT: continue
         ind = l[:len(l) - len(l.lstrip())]
         body = l.strip()
-        code, comment = body, ''
         try: ast.parse(body)
         except SyntaxError:
             left.append(l)
@@ -149,7 +144,7 @@ def wrap_source(src: str) -> tuple[str, list[str]]:
 
 def main(files):
     for f in files:
-        nb = json.loads(Path(f).read_text(encoding='utf-8'))
+        nb = read_nb(f)
         changed = False
         for c in nb['cells']:
             if c['cell_type'] != 'code': continue
@@ -157,10 +152,9 @@ def main(files):
             new, left = wrap_source(src)
             for l in left: print(f"{f}: not wrapped: {l.strip()[:100]}")
             if new != src:
-                ls = new.split('\n')
-                c['source'] = [x + '\n' for x in ls[:-1]] + ([ls[-1]] if ls[-1] else [])
+                set_source(c, new)
                 changed = True
-        if changed: Path(f).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+        if changed: write_nb(f, nb)
 
 
 if __name__ == '__main__': main(sys.argv[1:])
