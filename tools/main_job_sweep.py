@@ -1,0 +1,67 @@
+"""The main job's acceptance (issue 15): `rl4med-train` (the preset, plus any `--set`) for several seeds and thread counts,
+one after the other, each from its own run folder; collects what each report.json says into one JSON.
+
+    python tools/main_job_sweep.py OUT.json [--seeds 42,7,3] [--threads 1,2] [--set key=value ...] [--prefix NAME]
+
+Per run: held-out APR gain and its 95% interval, the reward model's own APR gain, the mean APR gain over the rare
+subgroups (fewer than 20 ISIC training images), the worst subgroup change, wall-clock seconds and the exit status.
+A run that is already in OUT.json (same seed and threads) is not run again, so an interrupted sweep continues."""
+import argparse, json, os, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+
+
+def summarise(rep: dict) -> dict:
+    "The acceptance figures of one report.json."
+    sg = rep['subgroups'].values()
+    change = {i: s['apr_rl'] - s['apr_base'] for i, s in rep['subgroups'].items()}
+    rare = [s['apr_rl'] - s['apr_base'] for s in sg if s['train_count'] < 20]
+    worst = min(change, key=change.get)
+    return {'apr_base': rep['models']['base']['apr'], 'apr_rl': rep['models']['rl']['apr'],
+            'apr_diff': rep['apr_diff'], 'apr_diff_ci': rep['apr_diff_ci'],
+            'apr_reward_model_diff': rep.get('apr_reward_model_diff'), 'rare_apr_diff': float(np.mean(rare)),
+            'worst_subgroup': int(worst), 'worst_subgroup_diff': change[worst], 'seconds': rep.get('seconds')}
+
+
+def ranges(runs: dict) -> dict:
+    "Min and max over the runs of each figure (what is reported: ranges, never one run)."
+    ok = [r for r in runs.values() if r.get('rc') == 0]
+    keys = ('apr_diff', 'apr_reward_model_diff', 'rare_apr_diff', 'worst_subgroup_diff', 'seconds', 'wall_seconds')
+    out = {k: [min(r[k] for r in ok), max(r[k] for r in ok)] for k in keys if ok and all(r.get(k) is not None for r in ok)}
+    if ok: out['apr_diff_ci_low_min'] = min(r['apr_diff_ci'][0] for r in ok)
+    out['n_runs'], out['n_failed'] = len(ok), len(runs) - len(ok)
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('out')
+    p.add_argument('--seeds', default='42,7,3')
+    p.add_argument('--threads', default='1,2')
+    p.add_argument('--set', nargs='*', default=[])
+    p.add_argument('--prefix', default='sweep')
+    a = p.parse_args()
+    out = Path(a.out)
+    res = json.loads(out.read_text()) if out.exists() else {'sets': a.set, 'runs': {}}
+    if res['sets'] != a.set: sys.exit(f"error: {out} holds a sweep with --set {res['sets']}: use another OUT")
+    for th in a.threads.split(','):
+        for seed in a.seeds.split(','):
+            key = f'seed{seed}-omp{th}'
+            if key in res['runs']: continue
+            name = f'{a.prefix}-{key}'
+            cmd = ['rl4med-train', '--run_name', name, '--no-progress', '--set', f'seed={seed}', *a.set]
+            env = dict(os.environ, OMP_NUM_THREADS=th, MKL_NUM_THREADS=th)
+            t0 = time.time()
+            rc = subprocess.run(cmd, env=env).returncode
+            r = {'command': f"OMP_NUM_THREADS={th} " + ' '.join(cmd), 'rc': rc, 'wall_seconds': round(time.time() - t0, 1)}
+            rep = Path('runs')/name/'report.json'
+            if rc == 0 and rep.exists(): r.update(summarise(json.loads(rep.read_text())))
+            res['runs'][key] = r
+            res['ranges'] = ranges(res['runs'])
+            out.write_text(json.dumps(res, indent=1))
+            print(key, {k: r.get(k) for k in ('rc', 'apr_diff', 'apr_diff_ci', 'rare_apr_diff', 'worst_subgroup_diff', 'wall_seconds')},
+                  flush=True)
+    print(json.dumps(res['ranges'], indent=1))
+
+
+if __name__ == '__main__': main()
