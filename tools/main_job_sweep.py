@@ -9,13 +9,13 @@ A run that is already in OUT.json (same seed and threads) is not run again, so a
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 import numpy as np
+from rl4med.augment import rare_subgroups
 
 
 def summarise(rep: dict) -> dict:
     "The acceptance figures of one report.json."
-    sg = rep['subgroups'].values()
     change = {i: s['apr_rl'] - s['apr_base'] for i, s in rep['subgroups'].items()}
-    rare = [s['apr_rl'] - s['apr_base'] for s in sg if s['train_count'] < 20]
+    rare = [change[str(i)] for i in rare_subgroups()]                      # the package's rare subgroups (ISIC count < 20)
     worst = min(change, key=change.get)
     return {'apr_base': rep['models']['base']['apr'], 'apr_rl': rep['models']['rl']['apr'],
             'apr_diff': rep['apr_diff'], 'apr_diff_ci': rep['apr_diff_ci'],

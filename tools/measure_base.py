@@ -3,6 +3,7 @@ and FD to SynthDerm renders of the same prompts in the evaluator's features. Wri
     python tools/measure_base.py MODEL_DIR REWARD_DIR EVALUATOR_DIR OUT.json [N_PER_PROMPT]"""
 import json, sys, time
 import numpy as np, torch
+from rl4med.augment import rare_subgroups
 from rl4med.classifier import load_classifier
 from rl4med.ddim import encode_prompts, generate_images, prompt_grid
 from rl4med.diagnose import grader_stats, summary_line
@@ -27,7 +28,7 @@ apr = {i: r['evaluator_pass'] for i, r in st['prompts'].items()}
 res = {'model': model, 'reward_model': rmp, 'evaluator': evp, 'n_per_prompt': n, 'seconds': time.time() - t0,
        'apr': float(np.mean(list(apr.values()))),
        'apr_common': float(np.mean([apr[i] for i in range(32) if c[i] >= 200])),
-       'apr_rare': float(np.mean([apr[i] for i in range(32) if c[i] < 20])),
+       'apr_rare': float(np.mean([apr[i] for i in rare_subgroups()])),
        'fd_evaluator_features': fd, 'summary': st['summary'], 'prompts': st['prompts'], 'summary_line': summary_line(st)}
 json.dump(res, open(out, 'w'), indent=1)
 print(json.dumps({k: v for k, v in res.items() if k not in ('prompts', 'summary')}, indent=1))

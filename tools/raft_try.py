@@ -1,6 +1,7 @@
 """A first measurement of reward-ranked fine-tuning (RAFT, issue 18) on the embedded default, outside the trainer:
 each round draws N images per prompt from the current model (seeds disjoint from the evaluation's), keeps those the
-reward model finds right on every head, balances them over prompts, and fine-tunes the UNet on them with the plain
+reward model finds right on every head (its 6, the class included: stricter than the main job's reward-model APR, which
+looks at the artifact heads), balances them over prompts, and fine-tunes the UNet on them with the plain
 denoising loss. Then base and tuned model draw the same 512 evaluation images (16 per prompt, seed 88) and the held-out
 evaluator grades both (paired difference with a bootstrap interval).
 
@@ -12,7 +13,8 @@ from rl4med.ddim import encode_prompts, generate_images, prompt_grid
 from rl4med.finetune import encode_latents, train_unet
 from rl4med.metrics import paired_difference, apr_indicator
 from rl4med.models import load_pipeline
-from rl4med.prompts import isic_schema, isic_train_counts
+from rl4med.augment import rare_subgroups
+from rl4med.prompts import isic_schema
 
 
 def draw(pipe, S, per_prompt, seed):
@@ -40,7 +42,7 @@ def main():
     S, t0 = isic_schema(), time.time()
     pipe = load_pipeline(a.model, dtype='fp32', device='cpu')
     rm, ev = load_classifier(a.reward), load_classifier(a.evaluator)
-    rounds, imgs_kept, prompts_kept = [], [], []
+    rounds, means, stds, prompts_kept = [], [], [], []
     for r in range(a.rounds):
         idx, sid, imgs = draw(pipe, S, a.n, seed=1000 + r)
         ok = reward_correct(rm, imgs, idx, S)
@@ -49,11 +51,10 @@ def main():
             rows = np.flatnonzero((idx == i) & ok.numpy())
             if len(rows) == 0: continue
             rows = np.resize(rows, a.cap)                      # balance: every prompt with a right image weighs the same
-            imgs_kept.append(imgs[rows]); prompts_kept += [S.prompts()[i]] * len(rows)
-        data = (torch.cat(imgs_kept).clamp(0, 1) * 255).round().to(torch.uint8)
-        m, s = encode_latents(pipe.vae, data, device='cpu')
-        train_unet(pipe, m, s, prompts_kept, steps=a.steps, lr=a.lr, ema_decay=0, warmup=20, snr_gamma=5.0,
-                   seed=r, device='cpu', progress=False, state=None)
+            m, s = encode_latents(pipe.vae, (imgs[rows].clamp(0, 1) * 255).round().to(torch.uint8), device='cpu')
+            means.append(m); stds.append(s); prompts_kept += [S.prompts()[i]] * len(rows)
+        train_unet(pipe, torch.cat(means), torch.cat(stds), prompts_kept, steps=a.steps, lr=a.lr, ema_decay=0, warmup=20, snr_gamma=5.0,
+                   seed=r, device='cpu', progress=False)
         rounds.append({'round': r, 'reward_pass': float(ok.float().mean()), 'kept': int(ok.sum()), 'train_rows': len(prompts_kept),
                        'seconds': round(time.time() - t0, 1)})
         print(rounds[-1], flush=True)
@@ -69,9 +70,9 @@ def main():
     keys = list(zip(idx, sid))
     d = paired_difference(keys, apr['base'], keys, apr['raft'])
     res.update(apr_diff=d['diff'], apr_diff_ci=d['diff_ci'])
-    c, idx = isic_train_counts(), np.asarray(idx)
+    idx = np.asarray(idx)
     per = {i: float(apr['raft'][idx == i].mean() - apr['base'][idx == i].mean()) for i in range(S.n_prompts)}
-    res['rare_apr_diff'] = float(np.mean([per[i] for i in per if c[i] < 20]))
+    res['rare_apr_diff'] = float(np.mean([per[i] for i in rare_subgroups()]))
     res['worst_subgroup_diff'] = min(per.values())
     res['seconds'] = round(time.time() - t0, 1)
     json.dump(res, open(a.out, 'w'), indent=1)
