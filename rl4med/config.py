@@ -15,8 +15,9 @@ from .prompts import isic_schema, make_sampler
 from .rewards import rewards
 
 # %% auto #0
-__all__ = ['EFFICIENT', 'PRESETS', 'RESUME_KEYS', 'SampleConfig', 'TrainConfig', 'StatTrackingConfig', 'EvalConfig', 'DDPOConfig',
-           'flatten_settings', 'make_config', 'override_items', 'resume_conflicts', 'resumed_config', 'validate']
+__all__ = ['EFFICIENT', 'PRESETS', 'RESUME_KEYS', 'SampleConfig', 'TrainConfig', 'StatTrackingConfig', 'EvalConfig', 'AlgoConfig',
+           'DDPOConfig', 'flatten_settings', 'make_config', 'override_items', 'resume_conflicts', 'resumed_config',
+           'validate']
 
 # %% ../nbs/08a_config.ipynb #58ef2041
 @dataclass
@@ -75,6 +76,13 @@ class EvalConfig:
     every: int = 0                    # > 0: every N epochs (and before the first) grade a fixed set with the evaluator -> heldout.jsonl
     curve_images: int = 128           # images of that fixed set (spread evenly over the prompts, seeds as the final evaluation)
 
+@dataclass
+class AlgoConfig:
+    nft_beta: float = 1.0             # nft: how far the implicit positive and negative policies stand from the sampling policy
+    nft_scale: float = 1.0            # nft: the advantage that counts as surely right (optimality 0.5 + 0.5 * clip(adv / scale, -1, 1))
+    raft_keep: str = 'positive'       # raft: fine-tune on samples above their prompt's mean ('positive') or judged all right ('success')
+    draft_steps: int = 1              # draft: the last sampling steps that the reward's gradient flows back through
+
 
 # %% ../nbs/08a_config.ipynb #90cf9cf5
 @dataclass
@@ -83,6 +91,8 @@ class DDPOConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     per_prompt_stat_tracking: StatTrackingConfig = field(default_factory=StatTrackingConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
+    algo: AlgoConfig = field(default_factory=AlgoConfig)
+    algorithm: str = 'ddpo'           # the update: ddpo, grpo, nft, raft or draft (rl4med.algorithms)
     model: str = 'default'            # diffusers folder of the base model; 'default': the shipped tiny model
     unet_weights: str | None = None   # optional .safetensors override of the UNet (e.g. the paper's pretrained_unet)
     resolution: int = 0               # image size (0: the model's own)
@@ -170,6 +180,11 @@ EFFICIENT = {'reward': 'log_likelihood', 'sample.group_size': 8, 'prompt_sampler
 PRESETS = {
     'synthderm': EFFICIENT,
     'efficient': EFFICIENT,
+    # the other algorithms (rl4med.algorithms) on the same samples: grpo trains 4 of the 20 steps, from the noisy half
+    'synthderm-grpo': {**EFFICIENT, 'algorithm': 'grpo', 'train.timestep_fraction': 0.2, 'train.timestep_window': 0.5},
+    'synthderm-nft': {**EFFICIENT, 'algorithm': 'nft', 'train.learning_rate': 3e-3},
+    'synthderm-raft': {**EFFICIENT, 'algorithm': 'raft', 'train.learning_rate': 1e-3},
+    'synthderm-draft': {**EFFICIENT, 'algorithm': 'draft', 'train.learning_rate': 1e-3, 'algo.draft_steps': 2},
     'synthderm-faithful': {},
     'synthderm-paper': {
         'sample.num_steps': 50,
@@ -296,6 +311,11 @@ def _check_numbers(c: DDPOConfig):
     _need(t.text_encoder_lr_scale > 0, f"train.text_encoder_lr_scale must be > 0, got {t.text_encoder_lr_scale}")
     _need(c.num_epochs >= 1 and c.save_freq >= 1, "num_epochs and save_freq must be at least 1")
     _need(c.eval.images >= 0 and c.eval.num_steps >= 1, "eval.images must be >= 0 and eval.num_steps >= 1")
+    a = c.algo
+    _need(a.nft_beta > 0 and a.nft_scale > 0, f"algo.nft_beta and algo.nft_scale must be > 0, got {a.nft_beta} and {a.nft_scale}")
+    _need(a.raft_keep in ('positive', 'success'), f"algo.raft_keep must be positive or success, got {a.raft_keep!r}")
+    _need(1 <= a.draft_steps <= s.num_steps,
+          f"algo.draft_steps must lie between 1 and sample.num_steps ({s.num_steps}), got {a.draft_steps}")
 
 # %% ../nbs/08a_config.ipynb #d7746fb7
 def validate(c: DDPOConfig, check_paths: bool = True) -> DDPOConfig:

@@ -18,6 +18,7 @@ from fastcore.script import call_parse
 from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
+from .algorithms import algorithms, sample_noise
 from .config import DDPOConfig, make_config, resume_conflicts, resumed_config, validate
 from .core import (UserError, atomic_dir, check_run_name, check_writable, cli_hyphens, derive_seed, folder_lock,
                          make_run_dir, read_json, read_safetensors, resolve_device, run_cli, set_seed, write_json)
@@ -63,6 +64,8 @@ class DDPOTrainer:
     def __init__(self, config: DDPOConfig, run_dir: str | Path | None = None, resume: str | Path | None = None, progress: bool = True,
                  pipe=None, reward_fn=None, evaluator=None):
         self.c = c = validate(copy.deepcopy(config), check_paths=pipe is None)
+        self.algo = algorithms[c.algorithm]
+        self.algo.check(c)
         self.acc = Accelerator(mixed_precision=c.mixed_precision, cpu=resolve_device(c.device).type == 'cpu')
         self.progress = progress and self.acc.is_main_process
         name = check_run_name(c.run_name or time.strftime('ddpo-%Y%m%d-%H%M%S'))
@@ -130,6 +133,8 @@ def _setup_data(self: DDPOTrainer, reward_fn=None, evaluator=None):
     self.K = max(1, int(round(self.T * c.train.timestep_fraction)))
     self.W = max(self.K, int(round(self.T * c.train.timestep_window)))   # trained steps come from a window of W (timestep_window_at)
     self.micro_per_step = c.train.gradient_accumulation_steps
+    self._old = None                                                  # the sampling-time weights, for algorithms that need them
+    self.algo.setup(self)
 
 # %% ../nbs/09_ddpo.ipynb #df490b17
 @patch
@@ -325,12 +330,13 @@ def _check_rewards(self: DDPOTrainer, bad: np.ndarray, i_all: np.ndarray):
 
 # %% ../nbs/09_ddpo.ipynb #04b34582
 @patch
-def _eps(self: DDPOTrainer, unet, x, t, emb, neg=None):
-    "The (guided, when `train.cfg`) noise prediction of `unet` for training."
+def _eps(self: DDPOTrainer, unet, x, t, emb, neg=None, cfg: bool | None = None):
+    "The noise prediction of `unet` for training: guided when `cfg` (by default `train.cfg`)."
     c = self.c
     if self.pipe.scheduler.num_inference_steps != self.T: self.pipe.scheduler.set_timesteps(self.T, device=self.acc.device)
     with self.acc.autocast():
-        return guided_eps(unet, x, t, emb, self.negative if neg is None else neg, c.sample.guidance_scale if c.train.cfg else 1.0)
+        return guided_eps(unet, x, t, emb, self.negative if neg is None else neg,
+                          c.sample.guidance_scale if (c.train.cfg if cfg is None else cfg) else 1.0)
 
 @patch
 def _step_logprob(self: DDPOTrainer, eps, x, nxt, t):
@@ -369,28 +375,50 @@ def _train_embeds(self: DDPOTrainer, ids: torch.Tensor) -> tuple[torch.Tensor, t
 
 # %% ../nbs/09_ddpo.ipynb #6c5bc57d
 @patch
-def _microbatch(self: DDPOTrainer, s: EpochSamples, adv: torch.Tensor, mb: torch.Tensor, base_emb=None) -> dict:
-    "A microbatch on the training device: trajectories, old log-probabilities, advantages, embeddings (and the base's)."
+def _microbatch(self: DDPOTrainer, s: EpochSamples, adv: torch.Tensor, mb: torch.Tensor, base_emb=None, key=(0, 0)) -> dict:
+    "A microbatch on the training device: trajectories, old log-probabilities, advantages, embeddings (and the base's), labels."
     dev = self.acc.device
     return {'lat': s.latents[mb].to(dev), 'olp': s.log_probs[mb].to(dev), 'ts': s.timesteps[mb].to(dev), 'adv': adv[mb].to(dev),
             'emb': self.embeds[s.idx[mb]].to(dev), 'ids': self._train_ids(s.idx[mb]) if self.te is not None else None,
-            'emb_base': base_emb[0][s.idx[mb]].to(dev) if base_emb is not None else None}
+            'emb_base': base_emb[0][s.idx[mb]].to(dev) if base_emb is not None else None, 'success': s.success[mb],
+            'labels': torch.from_numpy(np.stack([self.schema.labels_of(int(i)) for i in s.idx[mb]])).to(dev),
+            'gi': self.acc.process_index * len(adv) + mb, 'key': tuple(key)}    # gi: the samples' indices in the gathered epoch
+
+@patch
+def _embeds_for(self: DDPOTrainer, m: dict, grad: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    "Prompt and negative embeddings of microbatch `m`: through the trained text encoder when it has a LoRA (`grad`: the wrapped one)."
+    if self.te is None: return m['emb'], self.negative
+    if grad: return self._train_embeds(m['ids'])
+    e = self._text_encoder()(m['ids'])[0]
+    return e[:-1], e[-1:]
+
+@patch
+def _noise(self: DDPOTrainer, m: dict, steps: torch.Tensor, shape) -> torch.Tensor:
+    "Normal noise of `shape` for each sample of `m` at its step: seeded by (seed, epoch, pass, global index, step), whichever process."
+    return sample_noise(self.c.seed, [(*m['key'], int(g), int(j), 6) for g, j in zip(m['gi'], steps)], shape)
+
+@patch
+@contextlib.contextmanager
+def _old_weights(self: DDPOTrainer):
+    "Inside the block the trained weights are those the epoch was sampled with (for `nft`); outside, the current ones."
+    if self._old is None: raise RuntimeError("no sampling-time weights kept: the algorithm must set needs_old")
+    cur = _swap(self.params, self._old)
+    try: yield
+    finally: _swap(self.params, cur)
+
+@patch
+def _kl_to_base(self: DDPOTrainer, e, x, t, m: dict, base_neg, st: dict) -> torch.Tensor:
+    "`train.kl_coef` times the closed-form KL of the policy's step (noise prediction `e` at `x`) to the base's, adapter off."
+    c = self.c
+    with torch.no_grad(), adapters_disabled(self._policy()): eb = self._eps(self._policy(), x, t, m['emb_base'], base_neg)
+    kl = ddim_kl(self.pipe.scheduler, e, eb, t, x, eta=c.sample.eta).mean()
+    st['kl_base'] = kl.item()
+    return c.train.kl_coef * kl
 
 @patch
 def _step_loss(self: DDPOTrainer, m: dict, steps: torch.Tensor, base_neg=None) -> tuple[torch.Tensor, dict]:
-    "The PPO loss (plus the KL to the base with `train.kl_coef`) of one trained step of each sample of microbatch `m`."
-    c, dev = self.c, self.acc.device
-    tj, ar = steps.to(dev), torch.arange(len(steps), device=dev)
-    x, nxt, t = m['lat'][ar, tj], m['lat'][ar, tj + 1], m['ts'][ar, tj]
-    emb, neg = self._train_embeds(m['ids']) if self.te is not None else (m['emb'], self.negative)   # a fresh graph per backward
-    e = self._eps(self.unet, x, t, emb, neg)
-    loss, st = ppo_loss(self._step_logprob(e, x, nxt, t), m['olp'][ar, tj], m['adv'], c.train.clip_range, c.train.adv_clip_max)
-    if c.train.kl_coef > 0:                                   # closed-form KL of this step to the base's (adapter off)
-        with torch.no_grad(), adapters_disabled(self._policy()): eb = self._eps(self._policy(), x, t, m['emb_base'], base_neg)
-        kl = ddim_kl(self.pipe.scheduler, e, eb, t, x, eta=c.sample.eta).mean()
-        loss = loss + c.train.kl_coef * kl
-        st['kl_base'] = kl.item()
-    return loss, st
+    "The algorithm's loss (`rl4med.algorithms`; DDPO's: the PPO loss of one trained step of each sample) of microbatch `m`."
+    return self.algo.loss(self, m, steps, base_neg)
 
 # %% ../nbs/09_ddpo.ipynb #e72217ef
 @patch
@@ -429,15 +457,17 @@ def _optimizer_step(self: DDPOTrainer, epoch: int, loss: float) -> float:
 def _epoch_stats(stats: list[dict], gnorms: list[float], seconds: float) -> dict:
     "Means of the per-step statistics, the ratio's extremes, the gradient norm and the number of optimiser steps."
     agg = {k: float(np.mean([s[k] for s in stats])) for k in stats[0]} if stats else {}
-    agg['ratio_min'] = float(min(s['ratio_min'] for s in stats)) if stats else 1.0
-    agg['ratio_max'] = float(max(s['ratio_max'] for s in stats)) if stats else 1.0
+    if stats and 'ratio_min' in stats[0]:                         # the log-probability algorithms' importance ratio
+        agg['ratio_min'], agg['ratio_max'] = float(min(s['ratio_min'] for s in stats)), float(max(s['ratio_max'] for s in stats))
     agg.update(grad_norm=float(np.mean(gnorms)) if gnorms else float('nan'), optimizer_steps=len(gnorms), seconds_training=seconds)
     return agg
 
 @patch
 def train_epoch(self: DDPOTrainer, s: EpochSamples, adv: torch.Tensor, epoch: int) -> dict:
-    "PPO updates on this process's samples of the epoch."
+    "The algorithm's updates (DDPO's: PPO steps) on this process's samples of the epoch."
     c = self.c
+    self._old = [p.detach().clone() for p in self.params] if self.algo.needs_old else None
+    n_loss = self.K if self.algo.per_step else 1                 # backward passes per microbatch
     self.unet.train()
     stats, gnorms, t0 = [], [], time.time()
     base_emb = self.base_embeds() if c.train.kl_coef > 0 else None
@@ -445,13 +475,14 @@ def train_epoch(self: DDPOTrainer, s: EpochSamples, adv: torch.Tensor, epoch: in
     for inner in range(c.train.num_inner_epochs):
         mbs, steps = self._microbatches(len(adv), epoch, inner)
         for micro, mb in enumerate(mbs):
-            m = self._microbatch(s, adv, mb, base_emb)
-            for j in range(self.K):
+            m = self._microbatch(s, adv, mb, base_emb, key=(epoch, inner))
+            for j in range(n_loss):
                 loss, st = self._step_loss(m, steps[mb, j], base_emb[1] if base_emb is not None else None)
-                self._backward(loss / (self.micro_per_step * self.K), sync=(micro + 1) % self.micro_per_step == 0 and j == self.K - 1)
+                self._backward(loss / (self.micro_per_step * n_loss), sync=(micro + 1) % self.micro_per_step == 0 and j == n_loss - 1)
                 st['loss'] = loss.item()
                 stats.append(st)
             if (micro + 1) % self.micro_per_step == 0: gnorms.append(self._optimizer_step(epoch, stats[-1]['loss']))
+    self._old = None
     if self.te is not None: self._refresh_embeds()              # the next sampling and evaluation see the updated encoder
     return _epoch_stats(stats, gnorms, time.time() - t0)
 

@@ -78,6 +78,16 @@ class ClassifierReward:
         r = self.score_logits(logits, t).float()
         return r, {'probs': probs, 'labels': labels, 'heads': self.heads, 'correct': ((probs > self.threshold).float() == t)}
 
+    smooth = False                    # True when `score_logits` has a useful gradient (the rewards that `draft` can backpropagate)
+
+    def differentiable(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        "Per-sample reward of images (N, 3, H, W) in [0, 1] for label vectors (N, L), with gradients to the images."
+        if not self.smooth:
+            raise UserError(f"reward {self.name!r} counts labels right at a threshold, which has no gradient: use a smooth reward "
+                            "(log_likelihood, worst_log_likelihood, margin_log_likelihood or soft_alignment)")
+        logits = self.classifier(images)[:, self._pcols].float()
+        return self.score_logits(logits, labels[:, self._lcols].to(logits.device).float())
+
 # %% ../nbs/07_rewards.ipynb #07528733
 class AttributeAlignment(ClassifierReward):
     "The paper's reward: the fraction of heads predicted correctly at the threshold."
@@ -89,6 +99,7 @@ class ExactMatch(ClassifierReward):
 
 class SoftAlignment(ClassifierReward):
     "The mean probability given to the correct label: a dense version of attribute alignment."
+    smooth = True
     def score(self, p, t): return (t * p + (1 - t) * (1 - p)).mean(1)
 
 # %% ../nbs/07_rewards.ipynb #e28f1795
@@ -99,6 +110,7 @@ def head_log_likelihood(p: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 class LogLikelihood(ClassifierReward):
     ("The mean log-probability of the correct label per head, from the logits: dense, and never flat where the classifier is "
      "sure and wrong.")
+    smooth = True
     def score(self, p, t): return head_log_likelihood(p, t).mean(1)
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits)).mean(1)
 
