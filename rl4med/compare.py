@@ -47,15 +47,18 @@ def run_record(run_dir: str | Path) -> dict:
     "A finished main-job run folder as one comparison record: gains with intervals, training seconds, the held-out curve."
     run_dir = Path(run_dir)
     rep, cfg = read_json(run_dir/'report.json'), read_json(run_dir/'config.json')
-    recs = [json.loads(l) for l in (run_dir/'metrics.jsonl').read_text().splitlines() if l.strip()]
-    secs = np.concatenate([[0.0], np.cumsum([r['seconds_epoch'] for r in sorted(recs, key=lambda r: r['epoch'])])])
-    curve = [{'samples': p['samples'], 'seconds': float(secs[min(p['epochs'], len(secs) - 1)]), 'apr': p['apr']}
-             for p in read_heldout(run_dir)] if (run_dir/'heldout.jsonl').is_file() else []
+    recs = sorted((json.loads(l) for l in (run_dir/'metrics.jsonl').read_text().splitlines() if l.strip()), key=lambda r: r['epoch'])
+    cum = lambda k: np.concatenate([[0.0], np.cumsum([r.get(k, np.nan) for r in recs])])
+    wall, cpu = cum('seconds_epoch'), cum('cpu_seconds_epoch')             # CPU seconds: NaN for runs logged before they were
+    at = lambda e: min(e, len(recs))
+    curve = [{'samples': p['samples'], 'seconds_wall': float(wall[at(p['epochs'])]), 'seconds_cpu': float(cpu[at(p['epochs'])]),
+              'apr': p['apr']} for p in read_heldout(run_dir)] if (run_dir/'heldout.jsonl').is_file() else []
     b, a = rep['models']['base'], rep['models']['rl']
     return {'algorithm': cfg['algorithm'], 'seed': cfg['seed'], 'apr_base': b['apr'], 'apr_rl': a['apr'], 'apr_diff': rep['apr_diff'],
             'apr_diff_ci': rep['apr_diff_ci'], 'rm_diff': rep.get('apr_reward_model_diff', float('nan')),
             'rm_diff_ci': rep.get('apr_reward_model_diff_ci', [float('nan')] * 2), 'reward_diff': rep['reward_diff'],
-            'seconds_training': float(secs[-1]), 'samples': curve[-1]['samples'] if curve else None, 'curve': curve}
+            'seconds_wall': float(wall[-1]), 'seconds_cpu': float(cpu[-1]), 'samples': curve[-1]['samples'] if curve else None,
+            'curve': curve}
 
 # %% ../nbs/14_compare.ipynb #9cbbd239
 def run_entry(preset: str, seed: int, out: Path, name: str, overrides: Sequence[str] = (), every: int = 4, progress: bool = True) -> dict:
@@ -76,10 +79,10 @@ def t_interval(x, alpha: float = 0.05) -> tuple[float, float]:
     h = sps.t.ppf(1 - alpha / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
     return (float(x.mean() - h), float(x.mean() + h))
 
-def mean_curve(curves: Sequence[list[dict]]) -> list[dict]:
-    "Point by point over runs (to the shortest curve): mean samples and seconds, mean, min and max APR."
+def mean_curve(curves: Sequence[list[dict]], seconds: str = 'seconds') -> list[dict]:
+    "Point by point over runs (to the shortest curve): mean samples and seconds (the points' `seconds` key), mean, min and max APR."
     n = min((len(c) for c in curves), default=0)
-    return [{'samples': float(np.mean([c[i]['samples'] for c in curves])), 'seconds': float(np.mean([c[i]['seconds'] for c in curves])),
+    return [{'samples': float(np.mean([c[i]['samples'] for c in curves])), 'seconds': float(np.mean([c[i][seconds] for c in curves])),
              'apr': float(np.mean([c[i]['apr'] for c in curves])), 'apr_min': float(min(c[i]['apr'] for c in curves)),
              'apr_max': float(max(c[i]['apr'] for c in curves))} for i in range(n)]
 
@@ -92,6 +95,7 @@ def summarize(records: dict[str, list[dict]], reference: str | None = None) -> d
     "Per entry over its seeds: mean gains with t-intervals, seconds, the mean curve, and when it reaches the reference's final APR."
     ref = reference or next(iter(records))
     if ref not in records: raise UserError(f"reference {ref!r} is not one of the entries ({', '.join(records)})")
+    kind = 'cpu' if all(np.isfinite(r['seconds_cpu']) for rs in records.values() for r in rs) else 'wall'   # one clock for all
     out = {}
     for label, rs in records.items():
         g, rm = [r['apr_diff'] for r in rs], [r['rm_diff'] for r in rs]
@@ -99,14 +103,14 @@ def summarize(records: dict[str, list[dict]], reference: str | None = None) -> d
                       'apr_diff_ci': list(t_interval(g)), 'apr_diff_runs': g, 'apr_diff_run_cis': [r['apr_diff_ci'] for r in rs],
                       'apr_rl': float(np.mean([r['apr_rl'] for r in rs])),
                       'rm_diff': float(np.mean(rm)), 'rm_diff_ci': list(t_interval(rm)),
-                      'seconds_training': float(np.mean([r['seconds_training'] for r in rs])),
-                      'curve': mean_curve([r['curve'] for r in rs])}
+                      'seconds_training': float(np.mean([r[f'seconds_{kind}'] for r in rs])),
+                      'curve': mean_curve([r['curve'] for r in rs], f'seconds_{kind}')}
     target = out[ref]['curve'][-1]['apr'] if out[ref]['curve'] else out[ref]['apr_rl']
     for label, s in out.items():
         hit = first_reach(s['curve'], target)
         s['reaches_reference'] = None if hit is None else {'samples': hit['samples'], 'seconds': hit['seconds'],
                                                            'time_fraction': hit['seconds'] / max(out[ref]['seconds_training'], 1e-9)}
-    return {'reference': ref, 'reference_apr': target, 'entries': out}
+    return {'reference': ref, 'reference_apr': target, 'seconds': kind, 'entries': out}
 
 # %% ../nbs/14_compare.ipynb #30d61c2b
 def _fmt(v, ci): return f"{v:+.3f} [{ci[0]:+.3f}, {ci[1]:+.3f}]" if np.isfinite(ci[0]) else f"{v:+.3f}"
@@ -115,7 +119,8 @@ def compare_markdown(summary: dict) -> str:
     "The comparison as a markdown table: gains with 95% t-intervals over seeds, the reward model's view, time, reaching the reference."
     lines = [f"Held-out APR gain (RL - base, the evaluator) and the reward model's APR gain, mean over seeds with a 95% t-interval; "
              f"training seconds per run; the first held-out curve point at or above the reference ({summary['reference']}) final "
-             f"APR {summary['reference_apr']:.3f}.", '',
+             f"APR {summary['reference_apr']:.3f}. Seconds: {summary['seconds']} time of sampling and training, the held-out grading "
+             "left out (cpu: this process's CPU time, which other jobs do not inflate).", '',
              '| entry | seeds | held-out APR gain | per seed | reward-model APR gain | training s | reaches reference at |',
              '|---|---|---|---|---|---|---|']
     for label, s in summary['entries'].items():

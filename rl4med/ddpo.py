@@ -589,12 +589,13 @@ def train(self: DDPOTrainer) -> list[dict]:
     bar = tqdm(range(self.epoch, c.num_epochs), disable=not self.progress, desc='DDPO', unit='epoch', initial=self.epoch,
                total=c.num_epochs)
     for epoch in bar:
-        self.epoch, t0 = epoch, time.time()
+        self.epoch, t0, cpu0 = epoch, time.time(), time.process_time()
         s = self.sample_epoch(epoch)
         adv, info = self.advantages(s)
         tr = self.train_epoch(s, adv, epoch)
         rec = {'epoch': epoch, **{k: v for k, v in info.items() if k != 'reward_by_prompt'}, **tr,
                'seconds_sampling': s.seconds_sampling, 'seconds_reward_wait': s.seconds_reward_wait, 'seconds_epoch': time.time() - t0,
+               'cpu_seconds_epoch': time.process_time() - cpu0,  # this process's CPU time, every thread: unmoved by other jobs
                'reward_by_prompt': info['reward_by_prompt']}
         if c.eval.every > 0 and ((epoch + 1) % c.eval.every == 0 or epoch == c.num_epochs - 1):
             pt = self.heldout_curve_point(epoch + 1)
