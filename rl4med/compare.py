@@ -58,6 +58,7 @@ def run_record(run_dir: str | Path) -> dict:
             'apr_diff_ci': rep['apr_diff_ci'], 'rm_diff': rep.get('apr_reward_model_diff', float('nan')),
             'rm_diff_ci': rep.get('apr_reward_model_diff_ci', [float('nan')] * 2), 'reward_diff': rep['reward_diff'],
             'seconds_wall': float(wall[-1]), 'seconds_cpu': float(cpu[-1]), 'samples': curve[-1]['samples'] if curve else None,
+            'train_per_sample_time': float(sum(r['seconds_training'] for r in recs) / max(sum(r['seconds_sampling'] for r in recs), 1e-9)),
             'curve': curve}
 
 # %% ../nbs/14_compare.ipynb #9cbbd239
@@ -104,6 +105,7 @@ def summarize(records: dict[str, list[dict]], reference: str | None = None) -> d
                       'apr_rl': float(np.mean([r['apr_rl'] for r in rs])),
                       'rm_diff': float(np.mean(rm)), 'rm_diff_ci': list(t_interval(rm)),
                       'seconds_training': float(np.mean([r[f'seconds_{kind}'] for r in rs])),
+                      'train_per_sample_time': float(np.mean([r['train_per_sample_time'] for r in rs])),
                       'curve': mean_curve([r['curve'] for r in rs], f'seconds_{kind}')}
     target = out[ref]['curve'][-1]['apr'] if out[ref]['curve'] else out[ref]['apr_rl']
     for label, s in out.items():
@@ -121,14 +123,14 @@ def compare_markdown(summary: dict) -> str:
              f"training seconds per run; the first held-out curve point at or above the reference ({summary['reference']}) final "
              f"APR {summary['reference_apr']:.3f}. Seconds: {summary['seconds']} time of sampling and training, the held-out grading "
              "left out (cpu: this process's CPU time, which other jobs do not inflate).", '',
-             '| entry | seeds | held-out APR gain | per seed | reward-model APR gain | training s | reaches reference at |',
-             '|---|---|---|---|---|---|---|']
+             '| entry | seeds | held-out APR gain | per seed | reward-model APR gain | training s | update / sampling time | '
+             'reaches reference at |', '|---|---|---|---|---|---|---|---|']
     for label, s in summary['entries'].items():
         r = s['reaches_reference']
         reach = 'not within the run' if r is None else f"{r['seconds']:.0f} s ({r['time_fraction']:.2f} of the reference's time)"
         lines.append(f"| {label} | {len(s['seeds'])} | {_fmt(s['apr_diff'], s['apr_diff_ci'])} | "
                      f"{', '.join(f'{g:+.3f}' for g in s['apr_diff_runs'])} | {_fmt(s['rm_diff'], s['rm_diff_ci'])} | "
-                     f"{s['seconds_training']:.0f} | {reach} |")
+                     f"{s['seconds_training']:.0f} | {s['train_per_sample_time']:.2f} | {reach} |")
     return '\n'.join(lines) + '\n'
 
 def plot_compare(summary: dict, path: str | Path) -> Path:
