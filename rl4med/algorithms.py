@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 
 from .core import Registry, UserError, derive_seed
-from .ddim import ddim_mean_std
+from .ddim import ddim_mean_std, latents_to_images
 from .ppo import ppo_loss
 
 # %% auto #0
@@ -152,9 +152,7 @@ class DRaFT(Algorithm):
         noise = torch.stack([tr._noise(m, torch.full((len(m['adv']),), j), m['lat'].shape[2:]) for j in range(j0, tr.T)], 1)
         x0 = ddim_rollout(tr.pipe.scheduler, lambda x, t: tr._eps(tr.unet, x, t, emb, neg), m['lat'][:, j0], m['ts'][:, j0:],
                           noise, c.sample.eta)
-        vae = tr.pipe.vae
-        images = (vae.decode(x0.to(vae.dtype) / vae.config.scaling_factor).sample.float() / 2 + 0.5).clamp(0, 1)
-        r = tr.reward_fn.differentiable(images, m['labels'])
+        r = tr.reward_fn.differentiable(latents_to_images(tr.pipe, x0), m['labels'])
         return -r.mean(), {'reward_draft': r.mean().item()}
 
 # %% ../nbs/08d_algorithms.ipynb #eebdfd01

@@ -17,7 +17,8 @@ from .core import UserError, derive_seed
 
 # %% auto #0
 __all__ = ['ddim_mean_std', 'ddim_step_with_logprob', 'ddim_kl', 'Trajectories', 'tokenize_prompts', 'encode_prompts',
-           'decode_latents', 'guided_eps', 'sample_with_logprob', 'noise_seed', 'prompt_grid', 'generate_images']
+           'latents_to_images', 'decode_latents', 'guided_eps', 'sample_with_logprob', 'noise_seed', 'prompt_grid',
+           'generate_images']
 
 # %% ../nbs/05_ddim.ipynb #f52fc65f
 def _gather(v: torch.Tensor, idx: torch.Tensor, ndim: int) -> torch.Tensor:
@@ -124,11 +125,15 @@ def encode_prompts(pipe: StableDiffusionPipeline, prompts: Sequence[str]) -> tor
     "Text-encoder embeddings (N, L, D) of prompts, tokenised by `tokenize_prompts`."
     return pipe.text_encoder(tokenize_prompts(pipe, prompts).to(pipe.text_encoder.device))[0]
 
+def latents_to_images(pipe: StableDiffusionPipeline, latents: torch.Tensor) -> torch.Tensor:
+    "Images in [0, 1] from final latents, with gradients to the latents when they have them (what `draft` backpropagates through)."
+    img = pipe.vae.decode(latents.to(pipe.vae.dtype) / pipe.vae.config.scaling_factor).sample
+    return (img.float() / 2 + 0.5).clamp(0, 1)
+
 @torch.no_grad()
 def decode_latents(pipe: StableDiffusionPipeline, latents: torch.Tensor) -> torch.Tensor:
     "Images in [0, 1] from final latents."
-    img = pipe.vae.decode(latents.to(pipe.vae.dtype) / pipe.vae.config.scaling_factor).sample
-    return (img.float() / 2 + 0.5).clamp(0, 1)
+    return latents_to_images(pipe, latents)
 
 # %% ../nbs/05_ddim.ipynb #614df615
 def _guided(unet, latents, t, emb2, guidance_scale: float):

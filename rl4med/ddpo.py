@@ -120,6 +120,7 @@ def _setup_data(self: DDPOTrainer, reward_fn=None, evaluator=None):
     self.prompts = self.schema.prompts()
     self.sampler = make_sampler(c.prompt_sampler, self.schema)
     self.ids = tokenize_prompts(self.pipe, self.prompts + [''])     # every prompt, the empty negative last
+    self.labels = torch.from_numpy(np.stack([self.schema.labels_of(i) for i in range(len(self.prompts))]))   # (prompts, L)
     self._refresh_embeds()
     self.reward_fn = reward_fn if reward_fn is not None else make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)
     if hasattr(self.reward_fn, 'classifier'): self.reward_fn.classifier.to(self.acc.device)
@@ -381,7 +382,7 @@ def _microbatch(self: DDPOTrainer, s: EpochSamples, adv: torch.Tensor, mb: torch
     return {'lat': s.latents[mb].to(dev), 'olp': s.log_probs[mb].to(dev), 'ts': s.timesteps[mb].to(dev), 'adv': adv[mb].to(dev),
             'emb': self.embeds[s.idx[mb]].to(dev), 'ids': self._train_ids(s.idx[mb]) if self.te is not None else None,
             'emb_base': base_emb[0][s.idx[mb]].to(dev) if base_emb is not None else None, 'success': s.success[mb],
-            'labels': torch.from_numpy(np.stack([self.schema.labels_of(int(i)) for i in s.idx[mb]])).to(dev),
+            'labels': self.labels[s.idx[mb]].to(dev),
             'gi': self.acc.process_index * len(adv) + mb, 'key': tuple(key)}    # gi: the samples' indices in the gathered epoch
 
 @patch
