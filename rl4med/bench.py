@@ -345,14 +345,14 @@ def _env(dev) -> dict:
 def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, train_batch_size: int, batches: int, epochs: int,
                   lora_rank: int, dtype: torch.dtype, gradient_checkpointing: bool = False, reward: str = 'attribute_alignment',
                   reward_model: str = 'default', overrides: Sequence[str] = ()):
-    ("A `DDPOTrainer` on `pipe`: the `synthderm` preset with the benchmark's settings, then `overrides` (key=value, as rl4med-train's "
+    ("A `DDPOTrainer` on `pipe`: the `efficient` (DDPO) preset with the benchmark's settings, then `overrides` (key=value, as rl4med-train's "
      "--set).")
     from rl4med.ddpo import DDPOTrainer, make_config
     from rl4med.rewards import make_reward
     mp = {torch.float32: 'no', torch.float16: 'fp16', torch.bfloat16: 'bf16'}[dtype]
     micro = batches * batch_size // train_batch_size
     c = make_config(
-        'synthderm',
+        'efficient',
         {
             'sample.batch_size': batch_size,
             'sample.num_steps': steps,

@@ -26,14 +26,14 @@ __all__ = ['parse_entries', 'run_record', 'run_entry', 't_interval', 'mean_curve
 
 # %% ../nbs/14_compare.ipynb #74d700ac
 def parse_entries(spec: str | Sequence[str]) -> list[tuple[str, str]]:
-    "`(label, preset)` for each entry `algo` or `algo@preset` (comma-separated): `ddpo` runs `synthderm`, `nft` runs `synthderm-nft`."
+    "`(label, preset)` for each entry `algo` or `algo@preset` (comma-separated): `nft` runs the preset `synthderm-nft`."
     items = [e.strip() for e in (spec.split(',') if isinstance(spec, str) else spec) if e.strip()]
     if not items: raise UserError("no algorithms to compare: pass e.g. --algorithms ddpo,nft")
     out = []
     for e in items:
         algo, _, preset = e.partition('@')
         algorithms[algo]                                            # an unknown name fails here, listing the valid ones
-        preset = preset or ('synthderm' if algo == 'ddpo' else f'synthderm-{algo}')
+        preset = preset or f'synthderm-{algo}'
         if preset not in PRESETS: raise UserError(f"{e}: unknown preset {preset!r}: valid presets are {', '.join(PRESETS)}")
         used = PRESETS[preset].get('algorithm', 'ddpo')
         if used != algo: raise UserError(f"{e}: preset {preset} runs algorithm {used}, not {algo}")
@@ -185,7 +185,7 @@ def compare(entries: str | Sequence[str] = 'ddpo,grpo,nft,raft,draft', seeds: Se
 cli_hyphens('rl4med-compare', __name__)
 @call_parse
 def compare_cli(
-    algorithms: str = 'ddpo,grpo,nft,raft,draft',   # entries: an algorithm (its synthderm preset) or algorithm@preset, comma-separated
+    algorithms: str = 'ddpo,grpo,nft,raft,draft',   # entries: an algorithm (preset synthderm-ALGO) or algorithm@preset, comma-separated
     seeds: str = '42,7,3',                          # seeds, comma-separated; each entry runs once per seed
     out: str = 'runs/compare',                      # folder for the runs, compare.json, compare.md and compare.png
     set: Param('overrides for every run, key=value (e.g. num_epochs=8)', str, nargs='+', action='extend') = None,

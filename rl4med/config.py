@@ -15,9 +15,9 @@ from .prompts import isic_schema, make_sampler
 from .rewards import rewards
 
 # %% auto #0
-__all__ = ['EFFICIENT', 'PRESETS', 'RESUME_KEYS', 'SampleConfig', 'TrainConfig', 'StatTrackingConfig', 'EvalConfig', 'AlgoConfig',
-           'DDPOConfig', 'flatten_settings', 'make_config', 'override_items', 'resume_conflicts', 'resumed_config',
-           'validate']
+__all__ = ['EFFICIENT', 'DRAFT', 'PRESETS', 'RESUME_KEYS', 'SampleConfig', 'TrainConfig', 'StatTrackingConfig', 'EvalConfig',
+           'AlgoConfig', 'DDPOConfig', 'flatten_settings', 'make_config', 'override_items', 'resume_conflicts',
+           'resumed_config', 'validate']
 
 # %% ../nbs/08a_config.ipynb #58ef2041
 @dataclass
@@ -177,14 +177,17 @@ def _convert(value, cur, typ, key):
 # %% ../nbs/08a_config.ipynb #235c7d94
 EFFICIENT = {'reward': 'log_likelihood', 'sample.group_size': 8, 'prompt_sampler': 'adaptive-variance', 'train.learning_rate': 1e-2,
              'train.clip_range': 1e-2, 'train.gradient_accumulation_steps': 2, 'num_epochs': 16, 'eval.images': 512}
+DRAFT = {**EFFICIENT, 'algorithm': 'draft', 'train.learning_rate': 1e-3, 'algo.draft_steps': 2}
 PRESETS = {
-    'synthderm': EFFICIENT,
+    # the main job: draft through 4 steps for the 10 minutes (26 epochs to DDPO's 16), prompts in twins that differ in ink
+    'synthderm': {**DRAFT, 'algo.draft_steps': 4, 'sample.contrast': 'ink', 'num_epochs': 26},
     'efficient': EFFICIENT,
-    # the other algorithms (rl4med.algorithms) on the same samples: grpo trains 4 of the 20 steps, from the noisy half
+    # the algorithms (rl4med.algorithms) on the same 1,024 samples: grpo trains 4 of the 20 steps, from the noisy half
+    'synthderm-ddpo': EFFICIENT,
     'synthderm-grpo': {**EFFICIENT, 'algorithm': 'grpo', 'train.timestep_fraction': 0.2, 'train.timestep_window': 0.5},
     'synthderm-nft': {**EFFICIENT, 'algorithm': 'nft', 'train.learning_rate': 3e-3},
     'synthderm-raft': {**EFFICIENT, 'algorithm': 'raft', 'train.learning_rate': 1e-3},
-    'synthderm-draft': {**EFFICIENT, 'algorithm': 'draft', 'train.learning_rate': 1e-3, 'algo.draft_steps': 2},
+    'synthderm-draft': DRAFT,
     'synthderm-faithful': {},
     'synthderm-paper': {
         'sample.num_steps': 50,

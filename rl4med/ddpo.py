@@ -587,7 +587,7 @@ def train(self: DDPOTrainer) -> list[dict]:
     c, acc = self.c, self.acc
     hist = []
     if c.eval.every > 0 and self.epoch == 0: self.heldout_curve_point(0)
-    bar = tqdm(range(self.epoch, c.num_epochs), disable=not self.progress, desc='DDPO', unit='epoch', initial=self.epoch,
+    bar = tqdm(range(self.epoch, c.num_epochs), disable=not self.progress, desc=c.algorithm.upper(), unit='epoch', initial=self.epoch,
                total=c.num_epochs)
     for epoch in bar:
         self.epoch, t0, cpu0 = epoch, time.time(), time.process_time()
@@ -664,7 +664,7 @@ from fastcore.script import Param
 cli_hyphens('rl4med-train', __name__)
 @call_parse
 def train_cli(
-    # synthderm (default; = efficient), synthderm-faithful, synthderm-paper or isic-sd15-paper
+    # synthderm (default: draft), efficient (DDPO), synthderm-faithful, synthderm-paper, isic-sd15-paper, synthderm-ALGO
     preset: str = 'synthderm',
     set: Param('overrides key=value, e.g. --set train.learning_rate=3e-4 sample.num_steps=50', str, nargs='+', action='extend') = None,
     run_name: str = None,                                           # run folder name under runs/ (default: preset and time)
@@ -672,7 +672,7 @@ def train_cli(
     evaluate: bool = True,                                          # compare base and RL with the held-out evaluator at the end
     progress: bool = True,                                          # progress bars
 ):
-    "DDPO fine-tuning of a text-to-image model towards attribute-aligned images; with no arguments, the embedded default."
+    "RL fine-tuning (DDPO or another algorithm of rl4med.algorithms) of a text-to-image model towards attribute-aligned images; with no arguments, the embedded default."
     def _go():
         tr, rep = run_training(preset=preset, overrides=set or (), run_name=run_name, resume=resume, evaluate=evaluate, progress=progress)
         if tr.acc.is_main_process:

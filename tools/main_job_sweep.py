@@ -1,7 +1,8 @@
 """The main job's acceptance (issue 15): `rl4med-train` (the preset, plus any `--set`) for several seeds and thread counts,
 one after the other, each from its own run folder; collects what each report.json says into one JSON.
 
-    python tools/main_job_sweep.py OUT.json [--seeds 42,7,3] [--threads 1,2] [--set key=value ...] [--prefix NAME]
+    python tools/main_job_sweep.py OUT.json [--seeds 42,7,3] [--threads 1,2] [--set key=value ...] [--prefix NAME] [--preset NAME]
+    python tools/main_job_sweep.py OUT.json --merge A.json B.json ...   (sweeps run side by side, one file)
 
 Per run: held-out APR gain and its 95% interval, the reward model's own APR gain, the mean APR gain over the rare
 subgroups (fewer than 20 ISIC training images), the worst subgroup change, wall-clock seconds and the exit status.
@@ -10,6 +11,7 @@ import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 from rl4med.augment import rare_subgroups
+from rl4med.compare import t_interval
 
 
 def summarise(rep: dict) -> dict:
@@ -28,7 +30,11 @@ def ranges(runs: dict) -> dict:
     ok = [r for r in runs.values() if r.get('rc') == 0]
     keys = ('apr_diff', 'apr_reward_model_diff', 'rare_apr_diff', 'worst_subgroup_diff', 'seconds', 'wall_seconds')
     out = {k: [min(r[k] for r in ok), max(r[k] for r in ok)] for k in keys if ok and all(r.get(k) is not None for r in ok)}
-    if ok: out['apr_diff_ci_low_min'] = min(r['apr_diff_ci'][0] for r in ok)
+    if ok:
+        out['apr_diff_ci_low_min'] = min(r['apr_diff_ci'][0] for r in ok)
+        for k in ('apr_diff', 'rare_apr_diff'):                            # the mean over runs, with its t-interval
+            out[f'{k}_mean'] = float(np.mean([r[k] for r in ok]))
+            out[f'{k}_mean_ci'] = list(t_interval([r[k] for r in ok]))
     out['n_runs'], out['n_failed'] = len(ok), len(runs) - len(ok)
     return out
 
@@ -40,16 +46,28 @@ def main():
     p.add_argument('--threads', default='1,2')
     p.add_argument('--set', nargs='*', default=[])
     p.add_argument('--prefix', default='sweep')
+    p.add_argument('--preset', default=None, help="another preset than the main job's default (e.g. efficient)")
+    p.add_argument('--merge', nargs='+', default=None, help='sweep JSONs (same --set) to merge into OUT, running nothing')
     a = p.parse_args()
     out = Path(a.out)
-    res = json.loads(out.read_text()) if out.exists() else {'sets': a.set, 'runs': {}}
-    if res['sets'] != a.set: sys.exit(f"error: {out} holds a sweep with --set {res['sets']}: use another OUT")
+    if a.merge:
+        parts = [json.loads(Path(f).read_text()) for f in a.merge]
+        if any((q['sets'], q.get('preset')) != (parts[0]['sets'], parts[0].get('preset')) for q in parts):
+            sys.exit("error: the sweeps to merge ran with different --preset or --set")
+        runs = {k: r for q in parts for k, r in q['runs'].items()}
+        out.write_text(json.dumps({'sets': parts[0]['sets'], 'preset': parts[0].get('preset'), 'runs': runs, 'ranges': ranges(runs)},
+                                  indent=1))
+        return print(json.dumps(ranges(runs), indent=1))
+    res = json.loads(out.read_text()) if out.exists() else {'sets': a.set, 'preset': a.preset, 'runs': {}}
+    if res['sets'] != a.set or res.get('preset') != a.preset:
+        sys.exit(f"error: {out} holds a sweep with --preset {res.get('preset')} --set {res['sets']}: use another OUT")
     for th in a.threads.split(','):
         for seed in a.seeds.split(','):
             key = f'seed{seed}-omp{th}'
             if key in res['runs']: continue
             name = f'{a.prefix}-{key}'
-            cmd = ['rl4med-train', '--run_name', name, '--no-progress', '--set', f'seed={seed}', *a.set]
+            cmd = ['rl4med-train', '--run_name', name, '--no-progress', *(['--preset', a.preset] if a.preset else []),
+                   '--set', f'seed={seed}', *a.set]
             env = dict(os.environ, OMP_NUM_THREADS=th, MKL_NUM_THREADS=th)
             t0 = time.time()
             rc = subprocess.run(cmd, env=env).returncode
