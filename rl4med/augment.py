@@ -377,7 +377,7 @@ def _check_augment_args(arms, seeds, steps, batch_size, n_test_per_subgroup, num
     if 'rl' in arm_list:
         if adapter in (None, '', 'none'):
             raise UserError(
-                "the rl arm needs --adapter: 'default' (the shipped DDPO adapter), an rl4med-train run folder or a LoRA"
+                "the rl arm needs --adapter: 'default' (the shipped adapter), an rl4med-train run folder or a LoRA"
             )
         lora_source(adapter)                               # a missing adapter fails here, before any work
     if model not in (None, 'default') and not Path(model).expanduser().is_dir(): raise UserError(f"--model {model}: no such model folder")

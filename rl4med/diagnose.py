@@ -174,7 +174,7 @@ def diagnose_cli(
     out: str = 'reports/diagnose',     # output folder: diagnosis.json, diagnosis.md, diagnosis.png
     # 'default' (the shipped tiny model) or a local diffusers folder (default: the adapter's run, or 'default')
     model: str = None,
-    adapter: str = None,               # an rl4med-train run folder, a LoRA folder or file, or 'default' (the shipped DDPO adapter)
+    adapter: str = None,               # an rl4med-train run folder, a LoRA folder or file, or 'default' (the shipped adapter)
     reward_model: str = 'default',     # the reward classifier: 'default' or a saved classifier folder
     evaluator: str = 'default',        # the held-out evaluator: 'default' or a saved classifier folder
     n_per_prompt: int = 16,            # images per prompt (N of best-of-N)

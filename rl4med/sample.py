@@ -208,7 +208,7 @@ def sample_cli(
     out: str = None,                   # output per-prompt folder (re-running resumes it)
     # 'default' (the shipped tiny model) or a local diffusers folder (default: the adapter run's model, else default)
     model: str = None,
-    # an rl4med-train run folder (its lora/ and config), a LoRA folder / .safetensors file, or 'default' (the shipped DDPO adapter)
+    # an rl4med-train run folder (its lora/ and config), a LoRA folder / .safetensors file, or 'default' (the shipped adapter)
     adapter: str = None,
     prompts: str = 'all',              # 'all', or prompt indices like 0,5,16 or 0-15
     n_per_prompt: int = 8,             # images per prompt (sample ids 0..N-1)

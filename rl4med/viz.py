@@ -72,7 +72,7 @@ def viz_models(pipe, evaluator, schema: AttributeSchema | None = None, info: dic
 
 def load_models(model: str | None = None, adapter: str | Path | None = 'default', evaluator: str = 'default',
                 device: str = 'cpu') -> VizModels:
-    "The shipped tiny model with its DDPO adapter and the shipped evaluator by default; `model`/`adapter` as in `rl4med-sample`."
+    "The shipped tiny model with its RL adapter and the shipped evaluator by default; `model`/`adapter` as in `rl4med-sample`."
     from rl4med.models import load_sampler_pipeline
     from rl4med.rewards import default_evaluator, resolve_classifier
     dev = resolve_device(device)
