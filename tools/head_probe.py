@@ -6,7 +6,7 @@ adapter: which attribute an RL run gained or lost on a subgroup (the report give
 Images: DDIM 20 steps, eta 1, guidance 5, the report's noise (seed 88, image k of prompt i), so the first n images of
 each prompt are the ones the main job's report graded."""
 import argparse, json
-import numpy as np, torch
+import numpy as np
 from rl4med.models import load_sampler_pipeline
 from rl4med.ddim import generate_images, prompt_grid, encode_prompts
 from rl4med.prompts import isic_schema
@@ -26,12 +26,12 @@ def main():
         pipe, _ = load_sampler_pipeline(adapter=ad, device='cpu')
         ii, kk = prompt_grid(prompts, a.n)
         im = generate_images(pipe, ii, kk, encode_prompts(pipe, ps), encode_prompts(pipe, ['']))
-        lab = target_labels([ps[i] for i in ii], None, S)
+        lab, of = target_labels([ps[i] for i in ii], None, S), {i: np.array(ii) == i for i in prompts}
         for g, clf in graders.items():
-            prob = torch.sigmoid(clf.logits(im, 64))
-            for h in ('hair', 'gel_bubble', 'ruler', 'ink'):
+            prob = clf.probs(im)
+            for h in S.attributes:
                 ok = ((prob[:, clf.head_names.index(h)] > .5).float() == lab[:, S.names.index(h)]).float().numpy()
-                res['right'].setdefault(name, {}).setdefault(g, {})[h] = {i: float(ok[np.array(ii) == i].mean()) for i in prompts}
+                res['right'].setdefault(name, {}).setdefault(g, {})[h] = {i: float(ok[of[i]].mean()) for i in prompts}
     json.dump(res, open(a.out, 'w'), indent=1)
     for name in res['right']:
         for g in graders: print(name, g, {h: [round(v, 2) for v in d.values()] for h, d in res['right'][name][g].items()})

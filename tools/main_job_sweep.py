@@ -55,9 +55,9 @@ def main():
         if any((q['sets'], q.get('preset')) != (parts[0]['sets'], parts[0].get('preset')) for q in parts):
             sys.exit("error: the sweeps to merge ran with different --preset or --set")
         runs = {k: r for q in parts for k, r in q['runs'].items()}
-        out.write_text(json.dumps({'sets': parts[0]['sets'], 'preset': parts[0].get('preset'), 'runs': runs, 'ranges': ranges(runs)},
-                                  indent=1))
-        return print(json.dumps(ranges(runs), indent=1))
+        rg = ranges(runs)
+        out.write_text(json.dumps({'sets': parts[0]['sets'], 'preset': parts[0].get('preset'), 'runs': runs, 'ranges': rg}, indent=1))
+        return print(json.dumps(rg, indent=1))
     res = json.loads(out.read_text()) if out.exists() else {'sets': a.set, 'preset': a.preset, 'runs': {}}
     if res['sets'] != a.set or res.get('preset') != a.preset:
         sys.exit(f"error: {out} holds a sweep with --preset {res.get('preset')} --set {res['sets']}: use another OUT")
