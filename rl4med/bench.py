@@ -21,11 +21,12 @@ from .models import build_tokenizer, default_pipeline, load_pipeline, sd15_ddim,
 from .prompts import isic_schema
 
 # %% auto #0
-__all__ = ['CLOCKS', 'SD15_UNET', 'SD15_TEXT', 'SD15_VAE', 'MODELS', 'EPOCH_KEYS', 'TARGETS', 'DEFAULTS', 'PARTS', 'BENCH_ARGS',
-           'PROFILE_ARGS', 'unet_passes', 'sync', 'interleaved', 'pick_clock', 'medians', 'rss_bytes', 'peak_rss_bytes',
-           'PeakMemory', 'autocast', 'sd15_random_pipeline', 'bench_pipeline', 'apply_toggles', 'sampling_bench',
-           'training_bench', 'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_trainer', 'targets_met',
-           'run_bench', 'sweep_variants', 'run_sweep', 'format_table', 'profile_tables', 'profile_run', 'bench_cli']
+__all__ = ['CLOCKS', 'SD15_UNET', 'SD15_TEXT', 'SD15_VAE', 'MODELS', 'EPOCH_KEYS', 'TARGETS', 'DEFAULTS', 'PARTS', 'ALGO_KEYS',
+           'BENCH_ARGS', 'PROFILE_ARGS', 'unet_passes', 'sync', 'interleaved', 'pick_clock', 'medians', 'rss_bytes',
+           'peak_rss_bytes', 'PeakMemory', 'autocast', 'sd15_random_pipeline', 'bench_pipeline', 'apply_toggles',
+           'sampling_bench', 'training_bench', 'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_trainer',
+           'targets_met', 'run_bench', 'sweep_variants', 'run_sweep', 'algorithm_overrides', 'run_algorithms',
+           'format_table', 'profile_tables', 'profile_run', 'bench_cli']
 
 # %% ../nbs/13_bench.ipynb #9f13fd47
 def unet_passes(steps: int, guidance: float, timestep_fraction: float = 1.0, backward_cost: float = 2.0) -> dict:
@@ -532,11 +533,46 @@ def run_sweep(variants: Sequence[tuple[str, dict]] | None = None, progress: bool
         r['training_speedup'] = r['training_sample_steps_per_s'] / rows[0]['training_sample_steps_per_s']
     return rows
 
+# %% ../nbs/13_bench.ipynb #f53db25c
+ALGO_KEYS = ('algo.', 'train.timestep_fraction', 'train.timestep_window')   # with 'reward': the preset keys that shape an update
+
+def algorithm_overrides(name: str) -> list[str]:
+    "`--set` overrides that make the benchmark's trainer run algorithm `name` as its `synthderm-NAME` preset does."
+    from rl4med.algorithms import algorithms
+    from rl4med.config import PRESETS
+    algorithms[name]                                             # an unknown name fails here, with the valid ones
+    keep = {k: v for k, v in PRESETS.get(f'synthderm-{name}', {}).items() if k == 'reward' or k.startswith(ALGO_KEYS)}
+    return [f'algorithm={name}'] + [f'{k}={v}' for k, v in keep.items()]
+
+def run_algorithms(algorithms: Sequence[str], progress: bool = True, **kw) -> list[dict]:
+    "Sampling and update throughput of each algorithm on the same model, batch and device (`run_bench` keywords in `kw`)."
+    from tqdm.auto import tqdm
+    from rl4med.algorithms import algorithms as registry
+    names = registry.names if list(algorithms) == ['all'] else list(algorithms)
+    sets = {a: algorithm_overrides(a) for a in names}          # every name checked before anything runs
+    dev = resolve_device(kw.get('device', 'auto'))
+    kw = {**kw, 'device': str(dev), 'dtype': str(resolve_dtype(kw.get('dtype', 'auto'), dev)).removeprefix('torch.')}
+    rows = []
+    for a in tqdm(names, desc='algorithms', disable=not progress, leave=False):
+        _fresh_accelerate_state()
+        r = run_bench(**{**kw, 'overrides': [*sets[a], *kw.get('overrides', ())], 'parts': ('sampling', 'training'),
+                         'diffusers': False, 'progress': False})
+        s, t = r['sampling'], r['training']
+        rows.append({'algorithm': a, 'overrides': sets[a], 'sampling_images_per_s': s['ours_images_per_s'],
+                     'training_samples_per_s': t['ours_samples_per_s'],
+                     'update_per_sampling': s['ours_images_per_s'] / t['ours_samples_per_s'],
+                     'training_cuda_mb': t['cuda_max_allocated_mb'], 'training_rss_mb': t['rss_peak_mb'], 'settings': r['settings']})
+        del r
+        gc.collect()
+        if dev.type == 'cuda': torch.cuda.empty_cache()
+    _fresh_accelerate_state()
+    return rows
+
 # %% ../nbs/13_bench.ipynb #d8eb6424
 def _f(x, fmt='.3f'): return '-' if x is None else format(x, fmt)
 
 def _memory_and_sweep_rows(res: dict) -> list[str]:
-    "The table's peak-memory lines and, with a sweep, one line per variant."
+    "The table's peak-memory lines and, with a sweep or algorithms, one line per variant or algorithm."
     L = []
     phases = [(k, res[k]) for k in PARTS if k in res]
     L += ['', 'peak memory: process RSS ' + ', '.join(f"{k} {v['rss_peak_mb']:.0f} MiB" for k, v in phases)
@@ -549,6 +585,11 @@ def _memory_and_sweep_rows(res: dict) -> list[str]:
             L.append(f"{r['variant']:<30} {r['sampling_images_per_s']:>15.3f} {r['sampling_speedup']:>6.2f} "
                      f"{r['training_samples_per_s']:>12.3f} "
                      f"{r['training_speedup']:>6.2f} {_f(r['sampling_cuda_mb'], '.0f') + '/' + _f(r['training_cuda_mb'], '.0f'):>14}")
+    if 'algorithms' in res:
+        L += ['', f"{'algorithm':<12} {'sampling img/s':>15} {'update smp/s':>13} {'update / sampling':>18} {'update CUDA MiB':>16}", '-' * 78]
+        for r in res['algorithms']:
+            L.append(f"{r['algorithm']:<12} {r['sampling_images_per_s']:>15.3f} {r['training_samples_per_s']:>13.3f} "
+                     f"{r['update_per_sampling']:>18.2f} {_f(r['training_cuda_mb'], '.0f'):>16}")
     return L
 
 # %% ../nbs/13_bench.ipynb #855de8b3
@@ -712,12 +753,13 @@ def bench_cli(
     gradient_checkpointing: bool = False,  # gradient checkpointing in training
     clock: str = 'auto',                 # ratios in auto (cpu time on a CPU device, else wall), wall or cpu time
     sweep: bool = False,                 # also measure each toggle's effect alone (sampling and training)
+    algorithms: str = '',                # also measure each algorithm's update, comma-separated, or 'all' (e.g. ddpo,draft)
     profile: bool = False,               # also write torch.profiler tables next to --out
     set: Param('trainer overrides key=value, as rl4med-train --set', str, nargs='+', action='extend') = None,
     out: str = 'bench.json',             # where the JSON goes
     progress: bool = True,               # progress bars
 ):
-    ("Benchmark DDPO: sampling vs diffusers, training vs a bare UNet, reward, an epoch broken down, peak memory; table on screen, JSON on "
+    ("Benchmark the RL trainer: sampling vs diffusers, training vs a bare UNet, reward, an epoch broken down, peak memory; table on screen, JSON on "
      "disk.")
     args = dict(locals())
     def _go():
@@ -727,6 +769,7 @@ def bench_cli(
         if o.suffix != '.json': raise UserError(f"--out must name a .json file, got {out}")
         res = run_bench(**kw, progress=progress)
         if sweep: res['sweep'] = run_sweep(progress=progress, **{**kw, 'repeats': max(1, repeats)})
+        if algorithms: res['algorithms'] = run_algorithms([a.strip() for a in algorithms.split(',')], progress=progress, **kw)
         if profile:
             _fresh_accelerate_state()
             tables = profile_run(**{k: kw[k] for k in PROFILE_ARGS})
