@@ -25,8 +25,8 @@ __all__ = ['CLOCKS', 'SD15_UNET', 'SD15_TEXT', 'SD15_VAE', 'MODELS', 'EPOCH_KEYS
            'BENCH_ARGS', 'PROFILE_ARGS', 'unet_passes', 'sync', 'interleaved', 'pick_clock', 'medians', 'rss_bytes',
            'peak_rss_bytes', 'PeakMemory', 'autocast', 'sd15_random_pipeline', 'bench_pipeline', 'apply_toggles',
            'sampling_bench', 'training_bench', 'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_trainer',
-           'targets_met', 'run_bench', 'sweep_variants', 'run_sweep', 'algorithm_overrides', 'run_algorithms',
-           'format_table', 'profile_tables', 'profile_run', 'bench_cli']
+           'targets_met', 'run_bench', 'sweep_variants', 'run_sweep', 'algorithm_overrides', 'algorithm_names',
+           'run_algorithms', 'format_table', 'profile_tables', 'profile_run', 'bench_cli']
 
 # %% ../nbs/13_bench.ipynb #9f13fd47
 def unet_passes(steps: int, guidance: float, timestep_fraction: float = 1.0, backward_cost: float = 2.0) -> dict:
@@ -544,12 +544,19 @@ def algorithm_overrides(name: str) -> list[str]:
     keep = {k: v for k, v in PRESETS.get(f'synthderm-{name}', {}).items() if k == 'reward' or k.startswith(ALGO_KEYS)}
     return [f'algorithm={name}'] + [f'{k}={v}' for k, v in keep.items()]
 
-def run_algorithms(algorithms: Sequence[str], progress: bool = True, **kw) -> list[dict]:
+def algorithm_names(spec: str | Sequence[str]) -> list[str]:
+    "The algorithms named in `spec` (comma-separated, or `all`: every registered one), each checked."
+    from rl4med.algorithms import algorithms
+    names = [a.strip() for a in (spec.split(',') if isinstance(spec, str) else spec) if a.strip()]
+    if names == ['all']: return algorithms.names
+    for a in names: algorithms[a]                               # an unknown name fails here, with the valid ones
+    return names
+
+def run_algorithms(algorithms: str | Sequence[str], progress: bool = True, **kw) -> list[dict]:
     "Sampling and update throughput of each algorithm on the same model, batch and device (`run_bench` keywords in `kw`)."
     from tqdm.auto import tqdm
-    from rl4med.algorithms import algorithms as registry
-    names = registry.names if list(algorithms) == ['all'] else list(algorithms)
-    sets = {a: algorithm_overrides(a) for a in names}          # every name checked before anything runs
+    names = algorithm_names(algorithms)                         # every name checked before anything runs
+    sets = {a: algorithm_overrides(a) for a in names}
     dev = resolve_device(kw.get('device', 'auto'))
     kw = {**kw, 'device': str(dev), 'dtype': str(resolve_dtype(kw.get('dtype', 'auto'), dev)).removeprefix('torch.')}
     rows = []
@@ -759,17 +766,18 @@ def bench_cli(
     out: str = 'bench.json',             # where the JSON goes
     progress: bool = True,               # progress bars
 ):
-    ("Benchmark the RL trainer: sampling vs diffusers, training vs a bare UNet, reward, an epoch broken down, peak memory; table on screen, JSON on "
-     "disk.")
+    ("Benchmark the RL trainer: sampling vs diffusers, training vs a bare UNet, reward, an epoch broken down, peak memory, each "
+     "algorithm's update; table on screen, JSON on disk.")
     args = dict(locals())
     def _go():
         kw = {k: v for k, v in args.items() if k in BENCH_ARGS}
         kw['overrides'] = set or ()
         o = check_writable(out, 'output file')
         if o.suffix != '.json': raise UserError(f"--out must name a .json file, got {out}")
+        algos = algorithm_names(algorithms) if algorithms else []  # checked before the first model is built
         res = run_bench(**kw, progress=progress)
         if sweep: res['sweep'] = run_sweep(progress=progress, **{**kw, 'repeats': max(1, repeats)})
-        if algorithms: res['algorithms'] = run_algorithms([a.strip() for a in algorithms.split(',')], progress=progress, **kw)
+        if algos: res['algorithms'] = run_algorithms(algos, progress=progress, **kw)
         if profile:
             _fresh_accelerate_state()
             tables = profile_run(**{k: kw[k] for k in PROFILE_ARGS})
