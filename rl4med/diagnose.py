@@ -55,6 +55,10 @@ def grader_stats(rm_probs, rm_heads: Sequence[str], ev_probs, ev_heads: Sequence
     rm_pred = rm_probs[:, [rm_heads.index(h) for h in shared]] > threshold
     ev_pred = ev_probs[:, [ev_heads.index(h) for h in shared]] > threshold
     same = (rm_pred == ev_pred).numpy()
+    asked = labels[:, [schema.names.index(h) for h in shared]].bool()
+    right = {'reward_model': (rm_pred == asked).numpy(), 'evaluator': (ev_pred == asked).numpy()}   # per image and head
+    heads = {g: {int(i): {h: float(r[idx == i, j].mean()) for j, h in enumerate(shared)} for i in np.unique(idx)}
+             for g, r in right.items()}
     score = head_log_likelihood(rm_probs, t).mean(1).numpy()        # the log_likelihood reward: what best-of-N ranks by
     rows = _per_prompt(idx, rm_ok, ev_ok, same.all(1), score)
     cond = [r['p_eval_given_reward'] for r in rows.values() if not math.isnan(r['p_eval_given_reward'])]
@@ -66,14 +70,21 @@ def grader_stats(rm_probs, rm_heads: Sequence[str], ev_probs, ev_heads: Sequence
                'p_eval_given_reward_pooled': float(ev_ok[rm_ok].mean()) if rm_ok.any() else float('nan'),
                'ceiling': float(np.mean(ceiling)), 'best_of_n': float(np.mean([r['best_of_n'] for r in rows.values()])),
                'no_signal': [i for i, r in rows.items() if r['reward_pass'] == 0]}
-    return {'summary': summary, 'prompts': rows}
+    return {'summary': summary, 'prompts': rows, 'heads': heads}
 
 # %% ../nbs/07a_diagnose.ipynb #d6214d63
+def _weakest(rates: dict) -> str:
+    "The head right least often, with its rate ('-' when every head is always right)."
+    h = min(rates, key=rates.get)
+    return '-' if rates[h] == 1.0 else f"{h} {rates[h]:.2f}"
+
 def diagnosis_table(stats: dict, schema: AttributeSchema | None = None) -> pd.DataFrame:
-    "One row per prompt: subgroup, ISIC train count, pass rates, agreement, P(evaluator | reward), best of N."
+    ("One row per prompt: subgroup, ISIC train count, pass rates, agreement, P(evaluator | reward), best of N, and the head the "
+     "evaluator finds wrong most often.")
     schema = schema or isic_schema()
     counts = isic_train_counts() if schema.n_prompts == 32 else None
-    rows = [{'index': i, 'subgroup': schema.slug(i)[3:], 'isic_train_n': int(counts[i]) if counts is not None else None, **r}
+    rows = [{'index': i, 'subgroup': schema.slug(i)[3:], 'isic_train_n': int(counts[i]) if counts is not None else None, **r,
+             'evaluator_weakest': _weakest(stats['heads']['evaluator'][i]) if 'heads' in stats else '-'}
             for i, r in sorted(stats['prompts'].items())]
     return pd.DataFrame(rows).set_index('index')
 

@@ -6,11 +6,11 @@ adapter: which attribute an RL run gained or lost on a subgroup (the report give
 Images: DDIM 20 steps, eta 1, guidance 5, the report's noise (seed 88, image k of prompt i), so the first n images of
 each prompt are the ones the main job's report graded."""
 import argparse, json
-import numpy as np
 from rl4med.models import load_sampler_pipeline
 from rl4med.ddim import generate_images, prompt_grid, encode_prompts
 from rl4med.prompts import isic_schema
-from rl4med.rewards import default_reward_model, default_evaluator, target_labels
+from rl4med.rewards import default_reward_model, default_evaluator
+from rl4med.diagnose import grader_stats
 
 
 def main():
@@ -26,12 +26,9 @@ def main():
         pipe, _ = load_sampler_pipeline(adapter=ad, device='cpu')
         ii, kk = prompt_grid(prompts, a.n)
         im = generate_images(pipe, ii, kk, encode_prompts(pipe, ps), encode_prompts(pipe, ['']))
-        lab, of = target_labels([ps[i] for i in ii], None, S), {i: np.array(ii) == i for i in prompts}
-        for g, clf in graders.items():
-            prob = clf.probs(im)
-            for h in S.attributes:
-                ok = ((prob[:, clf.head_names.index(h)] > .5).float() == lab[:, S.names.index(h)]).float().numpy()
-                res['right'].setdefault(name, {}).setdefault(g, {})[h] = {i: float(ok[of[i]].mean()) for i in prompts}
+        rm, ev = graders['reward_model'], graders['evaluator']
+        heads = grader_stats(rm.probs(im), rm.head_names, ev.probs(im), ev.head_names, ii, S)['heads']   # per grader, prompt, head
+        res['right'][name] = {g: {h: {i: heads[g][i][h] for i in prompts} for h in S.attributes} for g in graders}
     json.dump(res, open(a.out, 'w'), indent=1)
     for name in res['right']:
         for g in graders: print(name, g, {h: [round(v, 2) for v in d.values()] for h, d in res['right'][name][g].items()})
