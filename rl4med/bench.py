@@ -483,7 +483,8 @@ def run_bench(model: str = 'default', device: str = 'auto', batch_size: int = 0,
         tr = bench_trainer(pipe, Path(tmp)/'run', B, T, guidance, TB, batches, 1 + epochs, lora_rank, dt, gradient_checkpointing,
                            reward, reward_model, overrides)          # attaches the LoRA adapter every measurement runs with
         apply_toggles(tr.pipe, sdpa, channels_last, compile)
-        res['settings'].update(timestep_fraction=tr.c.train.timestep_fraction, trained_timesteps=tr.K,
+        res['settings'].update(algorithm=tr.c.algorithm, reward=tr.c.reward, timestep_fraction=tr.c.train.timestep_fraction,
+                               trained_timesteps=tr.K,
                                resolution=tr.c.resolution or tr.pipe.unet.config.sample_size * tr.pipe.vae_scale_factor)
         res['cost_model'] = unet_passes(T, guidance, tr.c.train.timestep_fraction)
         prompts = [tr.prompts[i % len(tr.prompts)] for i in range(B)]
@@ -533,7 +534,7 @@ def run_sweep(variants: Sequence[tuple[str, dict]] | None = None, progress: bool
         r['training_speedup'] = r['training_sample_steps_per_s'] / rows[0]['training_sample_steps_per_s']
     return rows
 
-# %% ../nbs/13_bench.ipynb #f53db25c
+# %% ../nbs/13_bench.ipynb #4a8f4daa
 ALGO_KEYS = ('algo.', 'train.timestep_fraction', 'train.timestep_window')   # with 'reward': the preset keys that shape an update
 
 def algorithm_overrides(name: str) -> list[str]:
@@ -544,36 +545,25 @@ def algorithm_overrides(name: str) -> list[str]:
     keep = {k: v for k, v in PRESETS.get(f'synthderm-{name}', {}).items() if k == 'reward' or k.startswith(ALGO_KEYS)}
     return [f'algorithm={name}'] + [f'{k}={v}' for k, v in keep.items()]
 
+# %% ../nbs/13_bench.ipynb #71556974
 def algorithm_names(spec: str | Sequence[str]) -> list[str]:
-    "The algorithms named in `spec` (comma-separated, or `all`: every registered one), each checked."
+    "The algorithms named in `spec` (comma-separated, or `all`: every registered one), each checked, each once."
     from rl4med.algorithms import algorithms
-    names = [a.strip() for a in (spec.split(',') if isinstance(spec, str) else spec) if a.strip()]
+    names = list(dict.fromkeys(a.strip() for a in (spec.split(',') if isinstance(spec, str) else spec) if a.strip()))
+    if not names: raise UserError(f"no algorithm named in {spec!r}: name some (e.g. ddpo,draft) or 'all'")
     if names == ['all']: return algorithms.names
     for a in names: algorithms[a]                               # an unknown name fails here, with the valid ones
     return names
 
+# %% ../nbs/13_bench.ipynb #c8114a01
 def run_algorithms(algorithms: str | Sequence[str], progress: bool = True, **kw) -> list[dict]:
     "Sampling and update throughput of each algorithm on the same model, batch and device (`run_bench` keywords in `kw`)."
-    from tqdm.auto import tqdm
-    names = algorithm_names(algorithms)                         # every name checked before anything runs
-    sets = {a: algorithm_overrides(a) for a in names}
-    dev = resolve_device(kw.get('device', 'auto'))
-    kw = {**kw, 'device': str(dev), 'dtype': str(resolve_dtype(kw.get('dtype', 'auto'), dev)).removeprefix('torch.')}
-    rows = []
-    for a in tqdm(names, desc='algorithms', disable=not progress, leave=False):
-        _fresh_accelerate_state()
-        r = run_bench(**{**kw, 'overrides': [*sets[a], *kw.get('overrides', ())], 'parts': ('sampling', 'training'),
-                         'diffusers': False, 'progress': False})
-        s, t = r['sampling'], r['training']
-        rows.append({'algorithm': a, 'overrides': sets[a], 'sampling_images_per_s': s['ours_images_per_s'],
-                     'training_samples_per_s': t['ours_samples_per_s'],
-                     'update_per_sampling': s['ours_images_per_s'] / t['ours_samples_per_s'],
-                     'training_cuda_mb': t['cuda_max_allocated_mb'], 'training_rss_mb': t['rss_peak_mb'], 'settings': r['settings']})
-        del r
-        gc.collect()
-        if dev.type == 'cuda': torch.cuda.empty_cache()
-    _fresh_accelerate_state()
-    return rows
+    names, user = algorithm_names(algorithms), list(kw.pop('overrides', None) or ())
+    if any(o.partition('=')[0].strip() == 'algorithm' for o in user):
+        raise UserError("--set algorithm=... would replace every algorithm measured: name them with --algorithms instead")
+    rows = run_sweep([(a, {'overrides': [*algorithm_overrides(a), *user]}) for a in names], progress=progress, **kw)
+    return [{'algorithm': r['variant'], 'overrides': r['change']['overrides'], 'update_per_sampling': r['sampling_images_per_s'] /
+             r['training_samples_per_s'], **{k: v for k, v in r.items() if k not in ('variant', 'change')}} for r in rows]
 
 # %% ../nbs/13_bench.ipynb #d8eb6424
 def _f(x, fmt='.3f'): return '-' if x is None else format(x, fmt)
@@ -593,7 +583,8 @@ def _memory_and_sweep_rows(res: dict) -> list[str]:
                      f"{r['training_samples_per_s']:>12.3f} "
                      f"{r['training_speedup']:>6.2f} {_f(r['sampling_cuda_mb'], '.0f') + '/' + _f(r['training_cuda_mb'], '.0f'):>14}")
     if 'algorithms' in res:
-        L += ['', f"{'algorithm':<12} {'sampling img/s':>15} {'update smp/s':>13} {'update / sampling':>18} {'update CUDA MiB':>16}", '-' * 78]
+        L += ['', f"{'algorithm':<12} {'sampling img/s':>15} {'update smp/s':>13} {'update / sampling':>18} "
+                  f"{'update CUDA MiB':>16}", '-' * 78]
         for r in res['algorithms']:
             L.append(f"{r['algorithm']:<12} {r['sampling_images_per_s']:>15.3f} {r['training_samples_per_s']:>13.3f} "
                      f"{r['update_per_sampling']:>18.2f} {_f(r['training_cuda_mb'], '.0f'):>16}")

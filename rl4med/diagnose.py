@@ -57,8 +57,8 @@ def grader_stats(rm_probs, rm_heads: Sequence[str], ev_probs, ev_heads: Sequence
     same = (rm_pred == ev_pred).numpy()
     asked = labels[:, [schema.names.index(h) for h in shared]].bool()
     right = {'reward_model': (rm_pred == asked).numpy(), 'evaluator': (ev_pred == asked).numpy()}   # per image and head
-    heads = {g: {int(i): {h: float(r[idx == i, j].mean()) for j, h in enumerate(shared)} for i in np.unique(idx)}
-             for g, r in right.items()}
+    head_right = {g: {int(i): {h: float(r[idx == i, j].mean()) for j, h in enumerate(shared)} for i in np.unique(idx)}
+                  for g, r in right.items()}
     score = head_log_likelihood(rm_probs, t).mean(1).numpy()        # the log_likelihood reward: what best-of-N ranks by
     rows = _per_prompt(idx, rm_ok, ev_ok, same.all(1), score)
     cond = [r['p_eval_given_reward'] for r in rows.values() if not math.isnan(r['p_eval_given_reward'])]
@@ -70,7 +70,7 @@ def grader_stats(rm_probs, rm_heads: Sequence[str], ev_probs, ev_heads: Sequence
                'p_eval_given_reward_pooled': float(ev_ok[rm_ok].mean()) if rm_ok.any() else float('nan'),
                'ceiling': float(np.mean(ceiling)), 'best_of_n': float(np.mean([r['best_of_n'] for r in rows.values()])),
                'no_signal': [i for i, r in rows.items() if r['reward_pass'] == 0]}
-    return {'summary': summary, 'prompts': rows, 'heads': heads}
+    return {'summary': summary, 'prompts': rows, 'head_right': head_right}
 
 # %% ../nbs/07a_diagnose.ipynb #d6214d63
 def _weakest(rates: dict) -> str:
@@ -84,7 +84,7 @@ def diagnosis_table(stats: dict, schema: AttributeSchema | None = None) -> pd.Da
     schema = schema or isic_schema()
     counts = isic_train_counts() if schema.n_prompts == 32 else None
     rows = [{'index': i, 'subgroup': schema.slug(i)[3:], 'isic_train_n': int(counts[i]) if counts is not None else None, **r,
-             'evaluator_weakest': _weakest(stats['heads']['evaluator'][i]) if 'heads' in stats else '-'}
+             'evaluator_weakest': _weakest(stats['head_right']['evaluator'][i]) if 'head_right' in stats else '-'}
             for i, r in sorted(stats['prompts'].items())]
     return pd.DataFrame(rows).set_index('index')
 

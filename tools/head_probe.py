@@ -27,7 +27,7 @@ def main():
         ii, kk = prompt_grid(prompts, a.n)
         im = generate_images(pipe, ii, kk, encode_prompts(pipe, ps), encode_prompts(pipe, ['']))
         rm, ev = graders['reward_model'], graders['evaluator']
-        heads = grader_stats(rm.probs(im), rm.head_names, ev.probs(im), ev.head_names, ii, S)['heads']   # per grader, prompt, head
+        heads = grader_stats(rm.probs(im), rm.head_names, ev.probs(im), ev.head_names, ii, S)['head_right']   # per grader, prompt, head
         res['right'][name] = {g: {h: {i: heads[g][i][h] for i in prompts} for h in S.attributes} for g in graders}
     json.dump(res, open(a.out, 'w'), indent=1)
     for name in res['right']:
