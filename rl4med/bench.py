@@ -5,7 +5,7 @@
 # %% ../nbs/13_bench.ipynb #70cd363c
 from __future__ import annotations
 
-import contextlib, gc, json, math, os, platform, statistics, sys, tempfile, threading, time
+import contextlib, gc, inspect, json, math, os, platform, statistics, sys, tempfile, threading, time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -24,9 +24,10 @@ from .prompts import isic_schema
 __all__ = ['CLOCKS', 'SD15_UNET', 'SD15_TEXT', 'SD15_VAE', 'MODELS', 'EPOCH_KEYS', 'TARGETS', 'DEFAULTS', 'PARTS', 'ALGO_KEYS',
            'BENCH_ARGS', 'PROFILE_ARGS', 'unet_passes', 'sync', 'interleaved', 'pick_clock', 'medians', 'rss_bytes',
            'peak_rss_bytes', 'PeakMemory', 'autocast', 'sd15_random_pipeline', 'bench_pipeline', 'apply_toggles',
-           'sampling_bench', 'training_bench', 'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_trainer',
-           'targets_met', 'run_bench', 'sweep_variants', 'run_sweep', 'algorithm_overrides', 'algorithm_names',
-           'run_algorithms', 'format_table', 'profile_tables', 'profile_run', 'bench_cli']
+           'sampling_bench', 'training_bench', 'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_config',
+           'bench_trainer', 'targets_met', 'run_bench', 'sweep_variants', 'run_sweep', 'algorithm_overrides',
+           'algorithm_names', 'check_algorithms', 'run_algorithms', 'format_table', 'profile_tables', 'profile_run',
+           'bench_cli']
 
 # %% ../nbs/13_bench.ipynb #9f13fd47
 def unet_passes(steps: int, guidance: float, timestep_fraction: float = 1.0, backward_cost: float = 2.0) -> dict:
@@ -343,13 +344,12 @@ def _env(dev) -> dict:
     return e
 
 # %% ../nbs/13_bench.ipynb #5b255949
-def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, train_batch_size: int, batches: int, epochs: int,
-                  lora_rank: int, dtype: torch.dtype, gradient_checkpointing: bool = False, reward: str = 'attribute_alignment',
-                  reward_model: str = 'default', overrides: Sequence[str] = ()):
-    ("A `DDPOTrainer` on `pipe`: the `efficient` (DDPO) preset with the benchmark's settings, then `overrides` (key=value, as rl4med-train's "
-     "--set).")
-    from rl4med.ddpo import DDPOTrainer, make_config
-    from rl4med.rewards import make_reward
+def bench_config(batch_size: int, steps: int, guidance: float, train_batch_size: int, batches: int, epochs: int, lora_rank: int,
+                 dtype: torch.dtype, gradient_checkpointing: bool = False, reward: str = 'attribute_alignment',
+                 reward_model: str = 'default', overrides: Sequence[str] = (), device: str = 'cpu'):
+    ("The benchmark trainer's config: the `efficient` (DDPO) preset with the benchmark's settings, then `overrides` (key=value, as "
+     "rl4med-train's --set).")
+    from rl4med.ddpo import make_config
     mp = {torch.float32: 'no', torch.float16: 'fp16', torch.bfloat16: 'bf16'}[dtype]
     micro = batches * batch_size // train_batch_size
     c = make_config(
@@ -365,7 +365,7 @@ def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, t
             'lora_rank': lora_rank,
             'lora_alpha': float(lora_rank),
             'mixed_precision': mp,
-            'device': str(pipe.unet.device),
+            'device': str(device),
             'num_epochs': epochs,
             'save_freq': epochs,
             'eval.images': 0,
@@ -378,6 +378,16 @@ def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, t
         if '=' not in o: raise UserError(f"--set needs key=value, got {o!r}")
         k, v = o.split('=', 1)
         c.set(k.strip(), v)
+    return c
+
+def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, train_batch_size: int, batches: int, epochs: int,
+                  lora_rank: int, dtype: torch.dtype, gradient_checkpointing: bool = False, reward: str = 'attribute_alignment',
+                  reward_model: str = 'default', overrides: Sequence[str] = ()):
+    "A `DDPOTrainer` on `pipe` with `bench_config`'s settings."
+    from rl4med.ddpo import DDPOTrainer
+    from rl4med.rewards import make_reward
+    c = bench_config(batch_size, steps, guidance, train_batch_size, batches, epochs, lora_rank, dtype, gradient_checkpointing, reward,
+                     reward_model, overrides, str(pipe.unet.device))
     rf = make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)
     return DDPOTrainer(c, run_dir=run_dir, pipe=pipe, reward_fn=rf, progress=False)
 
@@ -556,12 +566,33 @@ def algorithm_names(spec: str | Sequence[str]) -> list[str]:
     return names
 
 # %% ../nbs/13_bench.ipynb #c8114a01
-def run_algorithms(algorithms: str | Sequence[str], progress: bool = True, **kw) -> list[dict]:
-    "Sampling and update throughput of each algorithm on the same model, batch and device (`run_bench` keywords in `kw`)."
-    names, user = algorithm_names(algorithms), list(kw.pop('overrides', None) or ())
+def check_algorithms(spec: str | Sequence[str], **kw) -> dict[str, list[str]]:
+    ("Each algorithm's overrides (its preset's, then the user's `overrides`), after checking its settings as its trainer will, so a "
+     "benchmark fails before its first model is built (`run_bench` keywords in `kw`).")
+    from types import SimpleNamespace
+    from rl4med.algorithms import algorithms
+    from rl4med.config import validate
+    from rl4med.rewards import make_reward
+    a = {**{k: p.default for k, p in inspect.signature(run_bench).parameters.items()}, **kw}
+    user = list(a['overrides'] or ())
     if any(o.partition('=')[0].strip() == 'algorithm' for o in user):
         raise UserError("--set algorithm=... would replace every algorithm measured: name them with --algorithms instead")
-    rows = run_sweep([(a, {'overrides': [*algorithm_overrides(a), *user]}) for a in names], progress=progress, **kw)
+    B, T, TB = _bench_sizes(a['model'], a['batch_size'], a['steps'], a['train_batch_size'], a['repeats'], a['epochs'], a['batches'],
+                            a['lora_rank'], a['compile'])
+    dev = resolve_device(a['device'])
+    sets = {n: [*algorithm_overrides(n), *user] for n in algorithm_names(spec)}
+    for n, ov in sets.items():
+        c = validate(bench_config(B, T, a['guidance'], TB, a['batches'], 1 + a['epochs'], a['lora_rank'], resolve_dtype(a['dtype'], dev),
+                                  a['gradient_checkpointing'], a['reward'], a['reward_model'], ov, str(dev)), check_paths=False)
+        algorithms[n].check(c)
+        algorithms[n].setup(SimpleNamespace(reward_fn=make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)))
+    return sets
+
+def run_algorithms(algorithms: str | Sequence[str], progress: bool = True, **kw) -> list[dict]:
+    "Sampling and update throughput of each algorithm on the same model, batch and device (`run_bench` keywords in `kw`)."
+    sets = check_algorithms(algorithms, **kw)                    # every algorithm checked before anything runs
+    kw.pop('overrides', None)
+    rows = run_sweep([(a, {'overrides': ov}) for a, ov in sets.items()], progress=progress, **kw)
     return [{'algorithm': r['variant'], 'overrides': r['change']['overrides'], 'update_per_sampling': r['sampling_images_per_s'] /
              r['training_samples_per_s'], **{k: v for k, v in r.items() if k not in ('variant', 'change')}} for r in rows]
 
@@ -765,7 +796,7 @@ def bench_cli(
         kw['overrides'] = set or ()
         o = check_writable(out, 'output file')
         if o.suffix != '.json': raise UserError(f"--out must name a .json file, got {out}")
-        algos = algorithm_names(algorithms) if algorithms else []  # checked before the first model is built
+        algos = list(check_algorithms(algorithms, **kw)) if algorithms else []  # checked before the first model is built
         res = run_bench(**kw, progress=progress)
         if sweep: res['sweep'] = run_sweep(progress=progress, **{**kw, 'repeats': max(1, repeats)})
         if algos: res['algorithms'] = run_algorithms(algos, progress=progress, **kw)
