@@ -16,10 +16,13 @@ from rl4med.rewards import default_evaluator
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('model'); p.add_argument('out'); p.add_argument('prompts')
-    p.add_argument('--n', type=int, default=8); p.add_argument('--renders', type=int, default=4)
+    p.add_argument('model'); p.add_argument('out')
+    p.add_argument('prompts')
+    p.add_argument('--n', type=int, default=8)
+    p.add_argument('--renders', type=int, default=4)
     a = p.parse_args()
-    S = isic_schema(); ps = S.prompts()
+    S = isic_schema()
+    ps = S.prompts()
     prompts = [int(x) for x in a.prompts.split(',')]
     pipe = load_pipeline(a.model)
     ii, kk = prompt_grid(prompts, a.n)

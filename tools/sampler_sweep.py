@@ -17,9 +17,12 @@ from rl4med.prompts import isic_schema, isic_train_counts
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('model'); p.add_argument('out')
-    p.add_argument('--settings', default='20:5:1,50:5:1'); p.add_argument('--n', type=int, default=16)
-    p.add_argument('--reward-model', default='rl4med/assets/reward_h6'); p.add_argument('--evaluator', default='rl4med/assets/evaluator_h4')
+    p.add_argument('model')
+    p.add_argument('out')
+    p.add_argument('--settings', default='20:5:1,50:5:1')
+    p.add_argument('--n', type=int, default=16)
+    p.add_argument('--reward-model', default='rl4med/assets/reward_h6')
+    p.add_argument('--evaluator', default='rl4med/assets/evaluator_h4')
     a = p.parse_args()
     S, c = isic_schema(), isic_train_counts()
     pipe = load_pipeline(a.model, dtype='fp32', device='cpu')

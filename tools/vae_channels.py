@@ -18,7 +18,8 @@ from rl4med.synthderm import render
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('out'); p.add_argument('vaes', nargs='+'); p.add_argument('--key', default='vae_channels')
+    p.add_argument('out'); p.add_argument('vaes', nargs='+')
+    p.add_argument('--key', default='vae_channels')
     a = p.parse_args()
     S, ev = isic_schema(), default_evaluator()
     idx = np.array([i for i in range(32) for _ in range(8)])
@@ -29,7 +30,8 @@ def main():
     seen = lambda im: (ev.probs(im)[:, ev.head_names.index('ink')] > .5).numpy()
     res = {'how': __doc__.split('\n\n')[1].replace('\n', ' ')}
     for name in a.vaes:
-        vae = load_vae(name); sf = vae.config.scaling_factor
+        vae = load_vae(name)
+        sf = vae.config.scaling_factor
         with torch.no_grad():
             d = vae.encode(x * 2 - 1).latent_dist
             rt = (vae.decode(d.mean).sample / 2 + .5).clamp(0, 1)
