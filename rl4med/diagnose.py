@@ -57,8 +57,7 @@ def grader_stats(rm_probs, rm_heads: Sequence[str], ev_probs, ev_heads: Sequence
     same = (rm_pred == ev_pred).numpy()
     asked = labels[:, [schema.names.index(h) for h in shared]].bool()
     right = {'reward_model': (rm_pred == asked).numpy(), 'evaluator': (ev_pred == asked).numpy()}   # per image and head
-    head_right = {g: {int(i): {h: float(r[idx == i, j].mean()) for j, h in enumerate(shared)} for i in np.unique(idx)}
-                  for g, r in right.items()}
+    head_right = {g: {int(i): dict(zip(shared, r[idx == i].mean(0).tolist())) for i in np.unique(idx)} for g, r in right.items()}
     score = head_log_likelihood(rm_probs, t).mean(1).numpy()        # the log_likelihood reward: what best-of-N ranks by
     rows = _per_prompt(idx, rm_ok, ev_ok, same.all(1), score)
     cond = [r['p_eval_given_reward'] for r in rows.values() if not math.isnan(r['p_eval_given_reward'])]
