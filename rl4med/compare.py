@@ -59,7 +59,7 @@ def run_record(run_dir: str | Path) -> dict:
             'rm_diff_ci': rep.get('apr_reward_model_diff_ci', [float('nan')] * 2), 'reward_diff': rep['reward_diff'],
             'seconds_wall': float(wall[-1]), 'seconds_cpu': float(cpu[-1]), 'samples': curve[-1]['samples'] if curve else None,
             'train_per_sample_time': float(sum(r['seconds_training'] for r in recs) / max(sum(r['seconds_sampling'] for r in recs), 1e-9)),
-            'curve': curve}
+            'threads': sorted({r['threads'] for r in recs if 'threads' in r}), 'curve': curve}   # none logged by older runs
 
 # %% ../nbs/14_compare.ipynb #9cbbd239
 def run_entry(preset: str, seed: int, out: Path, name: str, overrides: Sequence[str] = (), every: int = 4, progress: bool = True) -> dict:
@@ -175,7 +175,7 @@ def compare(entries: str | Sequence[str] = 'ddpo,grpo,nft,raft,draft', seeds: Se
             records.setdefault(label, []).append(run_entry(preset, seed, out, name, overrides, every, progress))
     summary = summarize(records, reference)
     result = {'entries': {l: p for l, p in ents}, 'seeds': seeds, 'overrides': list(overrides), 'every': every,
-              'threads': torch.get_num_threads(), 'runs': records, 'summary': summary}
+              'threads': sorted({t for rs in records.values() for r in rs for t in r['threads']}), 'runs': records, 'summary': summary}
     write_json(result, out/'compare.json')
     with atomic_write(out/'compare.md') as f: f.write(compare_markdown(summary))
     plot_compare(summary, out/'compare.png')

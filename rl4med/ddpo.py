@@ -597,6 +597,7 @@ def train(self: DDPOTrainer) -> list[dict]:
         rec = {'epoch': epoch, **{k: v for k, v in info.items() if k != 'reward_by_prompt'}, **tr,
                'seconds_sampling': s.seconds_sampling, 'seconds_reward_wait': s.seconds_reward_wait, 'seconds_epoch': time.time() - t0,
                'cpu_seconds_epoch': time.process_time() - cpu0,  # this process's CPU time, every thread: unmoved by other jobs
+               'threads': torch.get_num_threads(),                # float sums differ with the thread count: a run says its own
                'reward_by_prompt': info['reward_by_prompt']}
         if c.eval.every > 0 and ((epoch + 1) % c.eval.every == 0 or epoch == c.num_epochs - 1):
             pt = self.heldout_curve_point(epoch + 1)
@@ -641,6 +642,7 @@ def run_training(preset: str = 'synthderm', overrides: Sequence[str] = (), run_n
         if evaluate and c.eval.images > 0:
             if tr.acc.is_main_process:
                 rep, images = compare_models(tr.draw, tr.reward_fn, tr.heldout_evaluator(), c.eval.images, c.eval.seed, progress=progress)
+                rep['threads'] = torch.get_num_threads()
                 write_run_report(tr.run_dir, rep, images, seconds=time.time() - t0)
             tr.acc.wait_for_everyone()
     return tr, rep
