@@ -5,7 +5,7 @@
 # %% ../nbs/13_bench.ipynb #70cd363c
 from __future__ import annotations
 
-import contextlib, gc, inspect, json, math, os, platform, statistics, sys, tempfile, threading, time
+import contextlib, gc, json, math, os, platform, statistics, sys, tempfile, threading, time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -25,9 +25,9 @@ __all__ = ['CLOCKS', 'SD15_UNET', 'SD15_TEXT', 'SD15_VAE', 'MODELS', 'EPOCH_KEYS
            'BENCH_ARGS', 'PROFILE_ARGS', 'unet_passes', 'sync', 'interleaved', 'pick_clock', 'medians', 'rss_bytes',
            'peak_rss_bytes', 'PeakMemory', 'autocast', 'sd15_random_pipeline', 'bench_pipeline', 'apply_toggles',
            'sampling_bench', 'training_bench', 'reward_bench', 'epoch_breakdown', 'epoch_bench', 'bench_config',
-           'bench_trainer', 'targets_met', 'run_bench', 'sweep_variants', 'run_sweep', 'algorithm_overrides',
-           'algorithm_names', 'check_algorithms', 'run_algorithms', 'format_table', 'profile_tables', 'profile_run',
-           'bench_cli']
+           'bench_trainer', 'targets_met', 'bench_plan', 'run_bench', 'sweep_variants', 'run_sweep',
+           'algorithm_overrides', 'algorithm_names', 'check_algorithms', 'run_algorithms', 'format_table',
+           'profile_tables', 'profile_run', 'bench_cli']
 
 # %% ../nbs/13_bench.ipynb #9f13fd47
 def unet_passes(steps: int, guidance: float, timestep_fraction: float = 1.0, backward_cost: float = 2.0) -> dict:
@@ -380,14 +380,10 @@ def bench_config(batch_size: int, steps: int, guidance: float, train_batch_size:
         c.set(k.strip(), v)
     return c
 
-def bench_trainer(pipe, run_dir, batch_size: int, steps: int, guidance: float, train_batch_size: int, batches: int, epochs: int,
-                  lora_rank: int, dtype: torch.dtype, gradient_checkpointing: bool = False, reward: str = 'attribute_alignment',
-                  reward_model: str = 'default', overrides: Sequence[str] = ()):
-    "A `DDPOTrainer` on `pipe` with `bench_config`'s settings."
+def bench_trainer(pipe, run_dir, c):
+    "A `DDPOTrainer` on `pipe` with a benchmark's config (`bench_plan`'s), scored by its reward."
     from rl4med.ddpo import DDPOTrainer
     from rl4med.rewards import make_reward
-    c = bench_config(batch_size, steps, guidance, train_batch_size, batches, epochs, lora_rank, dtype, gradient_checkpointing, reward,
-                     reward_model, overrides, str(pipe.unet.device))
     rf = make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)
     return DDPOTrainer(c, run_dir=run_dir, pipe=pipe, reward_fn=rf, progress=False)
 
@@ -424,6 +420,22 @@ def _bench_sizes(model, batch_size, steps, train_batch_size, repeats, epochs, ba
     if B % TB: raise UserError(f"--train-batch-size ({TB}) must divide --batch-size ({B})")
     if compile and not hasattr(torch.nn.Module, 'compile'): raise UserError("--compile needs torch >= 2.2")
     return B, T, TB
+
+def bench_plan(model: str = 'default', device: str = 'auto', batch_size: int = 0, steps: int = 0, guidance: float = 5.0,
+               repeats: int = 3, dtype: str = 'auto', lora_rank: int = 4, train_batch_size: int = 0, batches: int = 2, epochs: int = 2,
+               compile: bool = False, gradient_checkpointing: bool = False, reward: str = 'attribute_alignment',
+               reward_model: str = 'default', overrides: Sequence[str] = (), **toggles):
+    ("A benchmark's device, dtype, sizes and its trainer's validated config (`epochs` timed after one warm-up epoch), refused when "
+     "impossible, before any model is built; `run_bench`, `profile_run` and `check_algorithms` all plan with it (`toggles`, the "
+     "measurement's own switches, do not change the plan).")
+    from types import SimpleNamespace
+    from rl4med.config import validate
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    B, T, TB = _bench_sizes(model, batch_size, steps, train_batch_size, repeats, epochs, batches, lora_rank, compile)
+    c = bench_config(B, T, guidance, TB, batches, 1 + epochs, lora_rank, dt, gradient_checkpointing, reward, reward_model, overrides,
+                     str(dev))
+    return SimpleNamespace(device=dev, dtype=dt, batch_size=B, steps=T, train_batch_size=TB, config=validate(c, check_paths=False))
 
 def _isolated(res: dict, batches: int, samples_per_epoch: int) -> dict:
     "An epoch's time as the sum of its parts measured alone, and the measured epoch's ratio to it."
@@ -474,14 +486,14 @@ def run_bench(model: str = 'default', device: str = 'auto', batch_size: int = 0,
               diffusers: bool = True, clock: str = 'auto', reward: str = 'attribute_alignment', reward_model: str = 'default',
               overrides: Sequence[str] = (), progress: bool = True) -> dict:
     "Sampling, reward, training and epoch benchmarks of one configuration, side by side with diffusers and a bare UNet."
-    dev = resolve_device(device)
-    dt = resolve_dtype(dtype, dev)
-    clock = pick_clock(clock, dev)
     if model not in MODELS and not Path(model).expanduser().is_dir():
         raise UserError(f"unknown model {model!r}: use one of {', '.join(MODELS)} or a local diffusers folder")
     bad = [p for p in parts if p not in PARTS]
     if bad: raise UserError(f"unknown part(s) {bad}: choose from {', '.join(PARTS)}")
-    B, T, TB = _bench_sizes(model, batch_size, steps, train_batch_size, repeats, epochs, batches, lora_rank, compile)
+    p = bench_plan(model, device, batch_size, steps, guidance, repeats, dtype, lora_rank, train_batch_size, batches, epochs, compile,
+                   gradient_checkpointing, reward, reward_model, overrides)
+    dev, dt, B, T, TB = p.device, p.dtype, p.batch_size, p.steps, p.train_batch_size
+    clock = pick_clock(clock, dev)
     res = {'settings': dict(model=model, device=str(dev), dtype=str(dt).removeprefix('torch.'), batch_size=B, steps=T, guidance=guidance,
                             repeats=repeats, lora_rank=lora_rank, train_batch_size=TB, batches=batches, epochs=epochs, sdpa=sdpa,
                             channels_last=channels_last, compile=compile, gradient_checkpointing=gradient_checkpointing, clock=clock,
@@ -490,8 +502,7 @@ def run_bench(model: str = 'default', device: str = 'auto', batch_size: int = 0,
     bar = _Stages(progress, ['model'] + [p for p in PARTS if p in parts])
     pipe = bench_pipeline(model, dev, dt)
     with tempfile.TemporaryDirectory(prefix='rl4med-bench-') as tmp:
-        tr = bench_trainer(pipe, Path(tmp)/'run', B, T, guidance, TB, batches, 1 + epochs, lora_rank, dt, gradient_checkpointing,
-                           reward, reward_model, overrides)          # attaches the LoRA adapter every measurement runs with
+        tr = bench_trainer(pipe, Path(tmp)/'run', p.config)   # attaches the LoRA adapter every measurement runs with
         apply_toggles(tr.pipe, sdpa, channels_last, compile)
         res['settings'].update(algorithm=tr.c.algorithm, reward=tr.c.reward, timestep_fraction=tr.c.train.timestep_fraction,
                                trained_timesteps=tr.K,
@@ -571,19 +582,13 @@ def check_algorithms(spec: str | Sequence[str], **kw) -> dict[str, list[str]]:
      "benchmark fails before its first model is built (`run_bench` keywords in `kw`).")
     from types import SimpleNamespace
     from rl4med.algorithms import algorithms
-    from rl4med.config import validate
     from rl4med.rewards import make_reward
-    a = {**{k: p.default for k, p in inspect.signature(run_bench).parameters.items()}, **kw}
-    user = list(a['overrides'] or ())
+    user = list(kw.get('overrides') or ())
     if any(o.partition('=')[0].strip() == 'algorithm' for o in user):
         raise UserError("--set algorithm=... would replace every algorithm measured: name them with --algorithms instead")
-    B, T, TB = _bench_sizes(a['model'], a['batch_size'], a['steps'], a['train_batch_size'], a['repeats'], a['epochs'], a['batches'],
-                            a['lora_rank'], a['compile'])
-    dev = resolve_device(a['device'])
     sets = {n: [*algorithm_overrides(n), *user] for n in algorithm_names(spec)}
     for n, ov in sets.items():
-        c = validate(bench_config(B, T, a['guidance'], TB, a['batches'], 1 + a['epochs'], a['lora_rank'], resolve_dtype(a['dtype'], dev),
-                                  a['gradient_checkpointing'], a['reward'], a['reward_model'], ov, str(dev)), check_paths=False)
+        c = bench_plan(**{**kw, 'overrides': ov}).config
         algorithms[n].check(c)
         algorithms[n].setup(SimpleNamespace(reward_fn=make_reward(c.reward, None if c.reward_model == 'default' else c.reward_model)))
     return sets
@@ -695,25 +700,12 @@ def profile_tables(fns: dict[str, Callable], device='cpu', row_limit: int = 25) 
 def profile_run(model='default', device='auto', batch_size=0, steps=0, guidance=5.0, dtype='auto', lora_rank=4,
                 **toggles) -> dict[str, str]:
     "Profiles of sampling (ours, diffusers') and of a training epoch (the trainer's, the bare UNet's) after a warm-up call of each."
-    dev = resolve_device(device)
-    dt = resolve_dtype(dtype, dev)
-    bs0, st0 = DEFAULTS.get(model, (8, 50))
-    B, T = batch_size or bs0, steps or st0
+    p = bench_plan(model, device, batch_size, steps, guidance, dtype=dtype, lora_rank=lora_rank, batches=2, epochs=1,
+                   gradient_checkpointing=toggles.pop('gradient_checkpointing', False))
+    dev, dt, B, T = p.device, p.dtype, p.batch_size, p.steps
     pipe = bench_pipeline(model, dev, dt)
     with tempfile.TemporaryDirectory(prefix='rl4med-profile-') as tmp:
-        tr = bench_trainer(
-            pipe,
-            Path(tmp) / 'run',
-            B,
-            T,
-            guidance,
-            min(B, 8),
-            2,
-            2,
-            lora_rank,
-            dt,
-            toggles.pop('gradient_checkpointing', False),
-        )
+        tr = bench_trainer(pipe, Path(tmp)/'run', p.config)
         apply_toggles(tr.pipe, **toggles)
         P = [tr.prompts[i % len(tr.prompts)] for i in range(B)]
         h = tr.pipe.unet.config.sample_size * tr.pipe.vae_scale_factor
