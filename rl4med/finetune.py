@@ -25,8 +25,9 @@ from .models import TINY, add_lora, load_pipeline, load_vae, save_lora, tiny_pip
 from .prompts import isic_schema
 
 # %% auto #0
-__all__ = ['load_images', 'train_vae', 'encode_latents', 'scaling_factor', 'FinetuneState', 'train_unet', 'save_checkpoint',
-           'latest_checkpoint', 'load_checkpoint', 'save_grid', 'sample_grid', 'finetune', 'finetune_cli', 'adherence']
+__all__ = ['load_images', 'train_vae', 'encode_latents', 'scaling_factor', 'FinetuneState', 'train_unet', 'tune_decoder',
+           'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'save_grid', 'sample_grid', 'finetune',
+           'finetune_cli', 'adherence']
 
 # %% ../nbs/08_finetune.ipynb #d04b4f02
 def load_images(spec: str = 'synthderm', size: int = 64, n: int = 20000, seed: int = 0, frequencies: str = 'isic',
@@ -213,6 +214,58 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
     state.ema = ema.state_dict() if ema is not None else None
     return state
 
+# %% ../nbs/08_finetune.ipynb #8cfa767e
+def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: Sequence[str], steps: int = 1500, batch_size: int = 32,
+                 lr: float = 2e-4, max_t: int = 250, noise: float = 0.3, guidance: float = 5.0, seed: int = 0, device: str = 'auto',
+                 progress: bool = True, log_every: int = 100) -> list[dict]:
+    ("Fine-tune the pipeline's VAE decoder (encoder, UNet and text encoder frozen) to decode the latents the UNet produces back to "
+     "the images they stand for; returns the logged losses per kind of latent (encoded, noisy, the UNet's).")
+    from rl4med.ddim import encode_prompts, guided_eps
+    dev = resolve_device(device)
+    vae, unet = pipe.vae.to(dev), pipe.unet.to(dev).eval()
+    pipe.text_encoder.to(dev)
+    mean, std = encode_latents(vae, images, device=device)
+    sf, ab = vae.config.scaling_factor, DDPMScheduler.from_config(pipe.scheduler.config).alphas_cumprod
+    texts = sorted(set(prompts))
+    with torch.no_grad(): emb, neg = encode_prompts(pipe, texts), encode_prompts(pipe, [''])
+    pidx = torch.tensor([texts.index(q) for q in prompts])
+    vae.requires_grad_(False)
+    params = [*vae.decoder.parameters(), *vae.post_quant_conv.parameters()]
+    for q in params: q.requires_grad_(True)
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
+    g, kinds = torch.Generator().manual_seed(seed), ('encoded', 'noisy', 'unet')
+    hist, acc = [], {k: [] for k in kinds}
+    vae.decoder.train()
+    for step in tqdm(range(steps), disable=not progress, desc='tune decoder', unit='step'):
+        b = torch.randperm(len(mean), generator=g)[:batch_size]
+        flip = (torch.rand(len(b), generator=g) < 0.5).view(-1, 1, 1, 1)
+        x = images[b].float().div(127.5).sub(1)
+        z = (mean[b] + std[b] * torch.randn(mean[b].shape, generator=g)) * sf
+        x, z = torch.where(flip, x.flip(-1), x), torch.where(flip, z.flip(-1), z)   # a flipped image's latent: the flipped latent
+        kind = torch.arange(len(b)) % 3
+        zin, nz, pu = z.clone(), kind == 1, kind == 2
+        zin[nz] += noise * torch.rand(int(nz.sum()), 1, 1, 1, generator=g) * torch.randn(z[nz].shape, generator=g)
+        if pu.any():
+            t, eps = torch.randint(1, max_t + 1, (int(pu.sum()),), generator=g), torch.randn(z[pu].shape, generator=g)
+            a = ab[t].view(-1, 1, 1, 1)
+            zt = a.sqrt() * z[pu] + (1 - a).sqrt() * eps
+            with torch.no_grad(): e = guided_eps(unet, zt.to(dev), t.to(dev), emb[pidx[b][pu]], neg, guidance).cpu()
+            zin[pu] = (zt - (1 - a).sqrt() * e) / a.sqrt()       # the UNet's estimate of the clean latent
+        rec = vae.decode(zin.to(dev) / sf).sample.float().cpu()
+        per = (rec - x).pow(2).flatten(1).mean(1) + 0.5 * (rec - x).abs().flatten(1).mean(1)
+        opt.zero_grad(set_to_none=True)
+        per.mean().backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        for k, name in enumerate(kinds): acc[name] += per.detach()[kind == k].tolist()
+        if (step + 1) % log_every == 0 or step + 1 == steps:
+            hist.append({'step': step + 1, **{k: float(np.mean(v)) for k, v in acc.items() if v}})
+            acc = {k: [] for k in kinds}
+    vae.eval().requires_grad_(False)
+    return hist
+
 # %% ../nbs/08_finetune.ipynb #8c06868e
 def save_checkpoint(folder: Path, unet, te, opt, state: FinetuneState, ema=None):
     "Write a resumable fine-tuning checkpoint folder atomically."
@@ -262,19 +315,28 @@ def sample_grid(pipe: StableDiffusionPipeline, path, prompts=None, steps: int = 
 
 # %% ../nbs/08_finetune.ipynb #7fbbfcb0
 def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n, steps, batch_size,
-                         save_every, size):
+                         save_every, size, decoder_steps=0, decoder_lr=2e-4, lora_rank=0):
     "A `UserError` for the first setting of `finetune` that cannot work."
     if init not in ('none', 'tiny'): raise UserError(f"unknown --init {init!r}: use none or tiny")
     for k, v in dict(n=n, steps=steps, batch_size=batch_size, save_every=save_every, size=size).items():
-        if v < 1: raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}")
+        if v < 1 and not (k == 'steps' and v == 0 and decoder_steps > 0 and model is not None):
+            raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}"
+                            + (" (0 only with --model and --decoder-steps: tune its decoder alone)" if k == 'steps' else ''))
+    if decoder_steps < 0: raise UserError(f"--decoder-steps must be 0 (none) or more, got {decoder_steps}")
+    if decoder_steps and lora_rank > 0:
+        raise UserError("--decoder-steps with --lora-rank: a LoRA run saves only its adapter, so the tuned decoder would be lost")
     if size % 8: raise UserError(f"--size must be a multiple of 8 (the VAE and UNet halve it), got {size}")
-    for k, v in dict(lr=lr, vae_lr=vae_lr).items():
+    for k, v in dict(lr=lr, vae_lr=vae_lr, decoder_lr=decoder_lr).items():
         if not (math.isfinite(v) and v > 0): raise UserError(f"--{k.replace('_', '-')} must be a positive number, got {v}")
     if tiny_size not in TINY: raise UserError(f"unknown --tiny-size {tiny_size!r}: use one of {', '.join(TINY)}")
     if (model is None) == (init == 'none'): raise UserError("pass either --model (a diffusers folder to fine-tune) or --init tiny")
     if mixed_precision != 'no' and resolve_device(device).type == 'cpu':
         raise UserError("mixed precision needs a GPU: use --mixed-precision no on the CPU")
     if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
+
+def _vae_images(data, size, vae_n, data_seed, isic_dir, progress):
+    "The images the VAE is trained and its decoder tuned on: SynthDerm with uniform frequencies (every combination), or `data`."
+    return load_images('synthderm' if data == 'synthderm' else data, size, vae_n, data_seed + 1, 'uniform', isic_dir, progress)
 
 def _cached_latents(out: Path, pipe, data, size, n, data_seed, frequencies, isic_dir, device, progress):
     "The VAE posteriors (mean, std) of the training images and their prompts: encoded once, then read from the run folder."
@@ -292,11 +354,12 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
              vae_n: int = 10000, steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0,
              train_text_encoder: bool = False, cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0,
              save_every: int = 1000, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no', resume: bool = False, export=None,
-             progress: bool = True) -> StableDiffusionPipeline:
+             decoder_steps: int = 0, decoder_lr: float = 2e-4, progress: bool = True) -> StableDiffusionPipeline:
     "Fine-tune (or, with `init='tiny'`, build) a text-to-image model; the work behind `rl4med-finetune`."
     out, t0 = check_writable(out, 'run folder'), time.time()
     _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n=n, steps=steps,
-                         batch_size=batch_size, save_every=save_every, size=size)
+                         batch_size=batch_size, save_every=save_every, size=size, decoder_steps=decoder_steps, decoder_lr=decoder_lr,
+                         lora_rank=lora_rank)
     new_vae = load_vae(vae) if vae is not None else None   # a bad folder fails before the run folder exists
     lat = new_vae.config.latent_channels if new_vae is not None else 4  # a UNet to match the kept VAE's latents
     pipe = (tiny_pipeline(seed, size=tiny_size, image_size=size, latent_channels=lat) if init == 'tiny' else
@@ -309,7 +372,7 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
     if vae_steps > 0:
         if (out/'vae.safetensors').exists(): pipe.vae.load_state_dict(read_safetensors(out/'vae.safetensors'))
         else:
-            vimgs, _ = load_images('synthderm' if data == 'synthderm' else data, size, vae_n, data_seed + 1, 'uniform', isic_dir, progress)
+            vimgs, _ = _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
             vh = train_vae(pipe.vae, vimgs, vae_steps, batch_size, vae_lr, seed=seed, device=device, progress=progress)
             m, s = encode_latents(pipe.vae, vimgs[:2000], device=device)
             pipe.vae.register_to_config(scaling_factor=scaling_factor(m, s))
@@ -317,7 +380,6 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
             write_json({'history': vh, 'scaling_factor': pipe.vae.config.scaling_factor}, out/'vae.json')
         pipe.vae.register_to_config(scaling_factor=read_json(out/'vae.json')['scaling_factor'])
     pipe.vae.requires_grad_(False)
-    lat, prompts = _cached_latents(out, pipe, data, size, n, data_seed, frequencies, isic_dir, device, progress)
     state = optim = None
     ck = latest_checkpoint(out) if resume else None
     if ck is not None: state, optim = load_checkpoint(ck, pipe, lora_rank)
@@ -326,10 +388,19 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
         for old in sorted((out/'checkpoints').glob('step_*'))[:-2]: shutil.rmtree(old, ignore_errors=True)
         sample_grid(pipe, out/'samples'/f'step_{st.step:07d}.png')
         write_json(st.history, out/'history.json')
-    state = train_unet(pipe, lat['mean'], lat['std'], prompts, steps, batch_size, lr, cond_dropout=cond_dropout,
-                       train_text_encoder=train_text_encoder, lora_rank=lora_rank, ema_decay=ema, snr_gamma=snr_gamma, seed=seed,
-                       device=device, mixed_precision=mixed_precision, progress=progress, save_every=save_every, save_fn=_save,
-                       state=state, optim_state=optim)
+    if steps > 0:
+        lat, prompts = _cached_latents(out, pipe, data, size, n, data_seed, frequencies, isic_dir, device, progress)
+        state = train_unet(pipe, lat['mean'], lat['std'], prompts, steps, batch_size, lr, cond_dropout=cond_dropout,
+                           train_text_encoder=train_text_encoder, lora_rank=lora_rank, ema_decay=ema, snr_gamma=snr_gamma, seed=seed,
+                           device=device, mixed_precision=mixed_precision, progress=progress, save_every=save_every, save_fn=_save,
+                           state=state, optim_state=optim)
+    if decoder_steps > 0:                                      # after the UNet: the decoder learns the final UNet's latents
+        if (out/'decoder.safetensors').exists(): pipe.vae.load_state_dict(read_safetensors(out/'decoder.safetensors'))
+        else:
+            dimgs, dprompts = _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
+            dh = tune_decoder(pipe, dimgs, dprompts, decoder_steps, batch_size, decoder_lr, seed=seed, device=device, progress=progress)
+            save_file({k: v.contiguous() for k, v in pipe.vae.state_dict().items()}, str(out/'decoder.safetensors'))
+            write_json({'history': dh}, out/'decoder.json')
     pipe.to('cpu')
     if lora_rank > 0: save_lora(pipe.unet, out/'lora')
     else:
@@ -337,7 +408,7 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
         if export:
             with atomic_dir(export, overwrite=True) as d: pipe.save_pretrained(d)
     sample_grid(pipe, out/'samples'/'final.png')
-    write_json({'history': state.history, 'seconds': time.time() - t0}, out/'history.json')
+    write_json({'history': state.history if state else [], 'seconds': time.time() - t0}, out/'history.json')
     return pipe
 
 # %% ../nbs/08_finetune.ipynb #dd3efd77
@@ -373,6 +444,8 @@ def finetune_cli(
     mixed_precision: str = 'no',      # no, fp16, bf16 (GPU only)
     resume: bool = False,             # continue the run in --out from its latest checkpoint
     export: str = None,               # also save the final pipeline to this folder
+    decoder_steps: int = 0,           # then tune the VAE's decoder to the UNet's latents for this many steps (--steps 0: that alone)
+    decoder_lr: float = 2e-4,         # decoder learning rate
     progress: bool = True,            # progress bars
 ):
     "Fine-tune a Stable-Diffusion-style text-to-image model on prompt-labelled images (or build the tiny default)."
