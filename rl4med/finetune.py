@@ -348,6 +348,13 @@ def _cached_latents(out: Path, pipe, data, size, n, data_seed, frequencies, isic
     write_json(prompts, out/'latents.json')
     return lat, prompts
 
+def _decoder_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, device, progress):
+    "Tune the decoder once per run folder (`decoder.safetensors`), or load the tuned one when the run resumes."
+    if (out/'decoder.safetensors').exists(): return pipe.vae.load_state_dict(read_safetensors(out/'decoder.safetensors'))
+    dh = tune_decoder(pipe, *images_fn(), steps, batch_size, lr, seed=seed, device=device, progress=progress)
+    save_file({k: v.contiguous() for k, v in pipe.vae.state_dict().items()}, str(out/'decoder.safetensors'))
+    write_json({'history': dh}, out/'decoder.json')
+
 # %% ../nbs/08_finetune.ipynb #ad2a22c7
 def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', data: str = 'synthderm', isic_dir=None, n: int = 20000,
              size: int = 64, frequencies: str = 'isic', data_seed: int = 0, vae=None, vae_steps: int = 0, vae_lr: float = 1e-3,
@@ -395,12 +402,8 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
                            device=device, mixed_precision=mixed_precision, progress=progress, save_every=save_every, save_fn=_save,
                            state=state, optim_state=optim)
     if decoder_steps > 0:                                      # after the UNet: the decoder learns the final UNet's latents
-        if (out/'decoder.safetensors').exists(): pipe.vae.load_state_dict(read_safetensors(out/'decoder.safetensors'))
-        else:
-            dimgs, dprompts = _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
-            dh = tune_decoder(pipe, dimgs, dprompts, decoder_steps, batch_size, decoder_lr, seed=seed, device=device, progress=progress)
-            save_file({k: v.contiguous() for k, v in pipe.vae.state_dict().items()}, str(out/'decoder.safetensors'))
-            write_json({'history': dh}, out/'decoder.json')
+        images_fn = lambda: _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
+        _decoder_stage(out, pipe, images_fn, decoder_steps, batch_size, decoder_lr, seed, device, progress)
     pipe.to('cpu')
     if lora_rank > 0: save_lora(pipe.unet, out/'lora')
     else:
