@@ -225,7 +225,7 @@ def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: S
     vae, unet = pipe.vae.to(dev), pipe.unet.to(dev).eval()
     pipe.text_encoder.to(dev)
     mean, std = encode_latents(vae, images, device=device)
-    sf, ab = vae.config.scaling_factor, DDPMScheduler.from_config(pipe.scheduler.config).alphas_cumprod
+    sf, noise_sched = vae.config.scaling_factor, DDPMScheduler.from_config(pipe.scheduler.config)
     texts = sorted(set(prompts))
     with torch.no_grad(): emb, neg = encode_prompts(pipe, texts), encode_prompts(pipe, [''])
     pidx = torch.tensor([texts.index(q) for q in prompts])
@@ -248,8 +248,7 @@ def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: S
         zin[nz] += noise * torch.rand(int(nz.sum()), 1, 1, 1, generator=g) * torch.randn(z[nz].shape, generator=g)
         if pu.any():
             t, eps = torch.randint(1, max_t + 1, (int(pu.sum()),), generator=g), torch.randn(z[pu].shape, generator=g)
-            a = ab[t].view(-1, 1, 1, 1)
-            zt = a.sqrt() * z[pu] + (1 - a).sqrt() * eps
+            zt, a = noise_sched.add_noise(z[pu], eps, t), noise_sched.alphas_cumprod[t].view(-1, 1, 1, 1)
             with torch.no_grad(): e = guided_eps(unet, zt.to(dev), t.to(dev), emb[pidx[b][pu]], neg, guidance).cpu()
             zin[pu] = (zt - (1 - a).sqrt() * e) / a.sqrt()       # the UNet's estimate of the clean latent
         rec = vae.decode(zin.to(dev) / sf).sample.float().cpu()
