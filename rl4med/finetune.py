@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from accelerate import Accelerator
-from diffusers import DDPMScheduler, StableDiffusionPipeline
+from diffusers import DDPMScheduler, StableDiffusionPipeline, UNet2DConditionModel
 from diffusers.training_utils import EMAModel, compute_snr
 from fastcore.script import call_parse
 from safetensors.torch import save_file
@@ -26,8 +26,8 @@ from .prompts import isic_schema
 
 # %% auto #0
 __all__ = ['load_images', 'train_vae', 'encode_latents', 'scaling_factor', 'FinetuneState', 'train_unet', 'tune_decoder',
-           'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'save_grid', 'sample_grid', 'finetune',
-           'finetune_cli', 'adherence']
+           'deepen_unet', 'unet_difference', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'save_grid',
+           'sample_grid', 'finetune', 'finetune_cli', 'adherence']
 
 # %% ../nbs/08_finetune.ipynb #d04b4f02
 def load_images(spec: str = 'synthderm', size: int = 64, n: int = 20000, seed: int = 0, frequencies: str = 'isic',
@@ -46,8 +46,9 @@ def _batches(n: int, batch_size: int, g: torch.Generator):
         for i in range(0, n - batch_size + 1, batch_size): yield perm[i:i + batch_size]
         if n < batch_size: yield perm
 
-def _flip(x, g):
-    m = (torch.rand(len(x), generator=g) < 0.5).view(-1, 1, 1, 1)
+def _flip(x, g, mask=None):
+    "Mirror a random half of the batch left-right (or the rows `mask` picks, to flip images and their latents alike)."
+    m = (torch.rand(len(x), generator=g) < 0.5 if mask is None else mask).view(-1, 1, 1, 1)
     return torch.where(m, x.flip(-1), x)
 
 # %% ../nbs/08_finetune.ipynb #e9b6ce75
@@ -239,10 +240,10 @@ def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: S
     vae.decoder.train()
     for step in tqdm(range(steps), disable=not progress, desc='tune decoder', unit='step'):
         b = torch.randperm(len(mean), generator=g)[:batch_size]
-        flip = (torch.rand(len(b), generator=g) < 0.5).view(-1, 1, 1, 1)
+        flip = torch.rand(len(b), generator=g) < 0.5
         x = images[b].float().div(127.5).sub(1)
         z = (mean[b] + std[b] * torch.randn(mean[b].shape, generator=g)) * sf
-        x, z = torch.where(flip, x.flip(-1), x), torch.where(flip, z.flip(-1), z)   # a flipped image's latent: the flipped latent
+        x, z = _flip(x, g, flip), _flip(z, g, flip)         # a flipped image's latent: the flipped latent
         kind = torch.arange(len(b)) % 3
         zin, nz, pu = z.clone(), kind == 1, kind == 2
         zin[nz] += noise * torch.rand(int(nz.sum()), 1, 1, 1, generator=g) * torch.randn(z[nz].shape, generator=g)
@@ -264,6 +265,68 @@ def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: S
             acc = {k: [] for k in kinds}
     vae.eval().requires_grad_(False)
     return hist
+
+# %% ../nbs/08_finetune.ipynb #4443a82e
+def _layers(v, n: int) -> list[int]:
+    "Layers per block as one int per block, from an int, a sequence or a string such as '3,1,1'."
+    try:
+        if isinstance(v, str): v = v.split(',')
+        v = [int(x) for x in v] if isinstance(v, (list, tuple)) else [int(v)]
+    except ValueError: raise UserError(f"--layers-per-block must be an integer or one per block such as 3,1,1, got {v!r}") from None
+    if len(v) == 1: v = v * n
+    if len(v) != n: raise UserError(f"--layers-per-block needs one value or {n} (the UNet has {n} blocks), got {len(v)}")
+    return v
+
+def _zero_last(sd: dict, prefix: str, resnet: bool):
+    "Zero a new layer's last projection: it then adds nothing to its residual path."
+    for k in (['conv2.weight', 'conv2.bias'] if resnet else ['proj_out.weight', 'proj_out.bias']): sd[f'{prefix}.{k}'].zero_()
+
+def _pass_skip(sd: dict, prefix: str):
+    "A new up-path ResNet reads [hidden | repeated skip]: its 1 x 1 shortcut keeps the hidden half and drops the skip."
+    w = sd[f'{prefix}.conv_shortcut.weight']
+    w.zero_()
+    w[:, :w.shape[0], 0, 0] = torch.eye(w.shape[0])
+    sd[f'{prefix}.conv_shortcut.bias'].zero_()
+
+# %% ../nbs/08_finetune.ipynb #afa3589f
+def deepen_unet(unet: UNet2DConditionModel, layers_per_block, seed: int = 0) -> UNet2DConditionModel:
+    "A UNet with more `layers_per_block` (an int, one per block, or '3,1,1') that computes exactly what `unet` computes."
+    nb = len(unet.config.block_out_channels)
+    old, new = _layers(unet.config.layers_per_block, nb), _layers(layers_per_block, nb)
+    if any(m < n for m, n in zip(new, old)): raise UserError(f"--layers-per-block can only grow a UNet: it has {old}, asked {new}")
+    with torch.random.fork_rng():                        # the new layers' first weights: the same for every run of `seed`
+        torch.manual_seed(seed)
+        big = UNet2DConditionModel.from_config({**unet.config, 'layers_per_block': tuple(new) if len(set(new)) > 1 else new[0]})
+    src, sd, done = unet.state_dict(), big.state_dict(), set()
+    def copy(a, b):
+        for k, v in src.items():
+            if k.startswith(a + '.'): sd[b + k[len(a):]].copy_(v)
+    def layer(side, i, k, take):                         # take: the old layer index to copy, or None for a new pass-through layer
+        for part, resnet in (('resnets', True), ('attentions', False)):
+            dst = f'{side}_blocks.{i}.{part}.{k}'
+            if not any(s.startswith(dst + '.') for s in sd): continue
+            if take is not None: copy(f'{side}_blocks.{i}.{part}.{take}', dst)
+            else:
+                _zero_last(sd, dst, resnet)
+                if resnet and side == 'up': _pass_skip(sd, dst)
+        done.update({f'{side}_blocks.{i}.resnets', f'{side}_blocks.{i}.attentions'})
+    for i, (n, m) in enumerate(zip(old, new)):          # down blocks: the old layers first, the new ones after them
+        for k in range(m): layer('down', i, k, k if k < n else None)
+    for j in range(nb):                                   # up blocks read the skips in reverse: the new ones right after the first
+        d = new[nb - 1 - j] - old[nb - 1 - j]
+        for k in range(new[nb - 1 - j] + 1): layer('up', j, k, None if 0 < k <= d else (k - d if k else 0))
+    for k, v in src.items():                              # everything else keeps its name and shape
+        if not any(k.startswith(p + '.') for p in done): sd[k].copy_(v)
+    big.load_state_dict(sd)
+    return big.train(unet.training)
+
+@torch.no_grad()
+def unet_difference(a: UNet2DConditionModel, b: UNet2DConditionModel, n: int = 4, seed: int = 0) -> float:
+    "The largest difference between two UNets' outputs on the same random latents, timesteps and text embeddings."
+    g, c = torch.Generator().manual_seed(seed), a.config
+    x = torch.randn(n, c.in_channels, c.sample_size, c.sample_size, generator=g)
+    t, emb = torch.randint(0, 1000, (n,), generator=g), torch.randn(n, 8, c.cross_attention_dim, generator=g)
+    return float((a(x, t, emb).sample - b(x, t, emb).sample).abs().max())
 
 # %% ../nbs/08_finetune.ipynb #8c06868e
 def save_checkpoint(folder: Path, unet, te, opt, state: FinetuneState, ema=None):
@@ -314,10 +377,10 @@ def sample_grid(pipe: StableDiffusionPipeline, path, prompts=None, steps: int = 
 
 # %% ../nbs/08_finetune.ipynb #7fbbfcb0
 def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n, steps, batch_size,
-                         save_every, size, decoder_steps=0, decoder_lr=2e-4, lora_rank=0):
+                         save_every, size, decoder_steps=0, decoder_lr=2e-4, lora_rank=0, layers_per_block=None, latent_channels=4):
     "A `UserError` for the first setting of `finetune` that cannot work."
     if init not in ('none', 'tiny'): raise UserError(f"unknown --init {init!r}: use none or tiny")
-    for k, v in dict(n=n, steps=steps, batch_size=batch_size, save_every=save_every, size=size).items():
+    for k, v in dict(n=n, steps=steps, batch_size=batch_size, save_every=save_every, size=size, latent_channels=latent_channels).items():
         if v < 1 and not (k == 'steps' and v == 0 and decoder_steps > 0 and model is not None):
             raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}"
                             + (" (0 only with --model and --decoder-steps: tune its decoder alone)" if k == 'steps' else ''))
@@ -331,7 +394,15 @@ def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision
     if (model is None) == (init == 'none'): raise UserError("pass either --model (a diffusers folder to fine-tune) or --init tiny")
     if mixed_precision != 'no' and resolve_device(device).type == 'cpu':
         raise UserError("mixed precision needs a GPU: use --mixed-precision no on the CPU")
+    if layers_per_block is not None and (model is None or lora_rank > 0):
+        raise UserError("--layers-per-block grows a trained UNet: use it with --model and without --lora-rank")
     if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
+
+def _grown(unet, layers_per_block):
+    "`deepen_unet`, checked: the grown UNet must compute what the loaded one did."
+    big = deepen_unet(unet.eval(), layers_per_block)
+    if (d := unet_difference(unet, big)) > 1e-4: raise RuntimeError(f"the grown UNet differs from the loaded one by {d:.2g}: please report")
+    return big
 
 def _vae_images(data, size, vae_n, data_seed, isic_dir, progress):
     "The images the VAE is trained and its decoder tuned on: SynthDerm with uniform frequencies (every combination), or `data`."
@@ -357,19 +428,20 @@ def _decoder_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, devi
 # %% ../nbs/08_finetune.ipynb #ad2a22c7
 def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', data: str = 'synthderm', isic_dir=None, n: int = 20000,
              size: int = 64, frequencies: str = 'isic', data_seed: int = 0, vae=None, vae_steps: int = 0, vae_lr: float = 1e-3,
-             vae_n: int = 10000, steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0,
+             vae_n: int = 10000, latent_channels: int = 4, steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0,
              train_text_encoder: bool = False, cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0,
              save_every: int = 1000, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no', resume: bool = False, export=None,
-             decoder_steps: int = 0, decoder_lr: float = 2e-4, progress: bool = True) -> StableDiffusionPipeline:
+             decoder_steps: int = 0, decoder_lr: float = 2e-4, layers_per_block=None, progress: bool = True) -> StableDiffusionPipeline:
     "Fine-tune (or, with `init='tiny'`, build) a text-to-image model; the work behind `rl4med-finetune`."
     out, t0 = check_writable(out, 'run folder'), time.time()
     _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n=n, steps=steps,
                          batch_size=batch_size, save_every=save_every, size=size, decoder_steps=decoder_steps, decoder_lr=decoder_lr,
-                         lora_rank=lora_rank)
+                         lora_rank=lora_rank, layers_per_block=layers_per_block, latent_channels=latent_channels)
     new_vae = load_vae(vae) if vae is not None else None   # a bad folder fails before the run folder exists
-    lat = new_vae.config.latent_channels if new_vae is not None else 4  # a UNet to match the kept VAE's latents
+    lat = new_vae.config.latent_channels if new_vae is not None else latent_channels  # a UNet to match the kept VAE's latents
     pipe = (tiny_pipeline(seed, size=tiny_size, image_size=size, latent_channels=lat) if init == 'tiny' else
             load_pipeline(model, dtype='fp32', device='cpu'))
+    if layers_per_block is not None: pipe.unet = _grown(pipe.unet, layers_per_block)   # before the run folder: a bad value leaves none
     make_run_dir(out.parent, out.name, resume=resume)
     cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items()
            if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v', 'lat')}
@@ -420,7 +492,7 @@ def finetune_cli(
     out: str = 'runs/finetune',       # run folder: checkpoints/, samples/, pipeline/ (the result, diffusers format), config.json
     model: str = None,                # base pipeline to fine-tune: a local diffusers folder (e.g. SD-1.5)
     init: str = 'none',               # 'tiny': start from a new, randomly initialised tiny SD-shaped model instead of --model
-    tiny_size: str = 'default',       # with --init tiny: default (the shipped layout), wide (1.5x UNet channels) or test
+    tiny_size: str = 'default',       # with --init tiny: default (the shipped widths), wide (1.5x UNet channels) or test
     data: str = 'synthderm',          # training images: 'synthderm', a per-prompt folder, or an ISIC split CSV (needs --isic_dir)
     isic_dir: str = None,             # folder of the ISIC images named in a split CSV
     n: int = 20000,                   # synthderm: training images
@@ -432,6 +504,7 @@ def finetune_cli(
     vae_steps: int = 0,               # train the VAE first for this many steps (a new tiny model needs it, unless --vae)
     vae_lr: float = 1e-3,             # VAE learning rate
     vae_n: int = 10000,               # synthderm images for the VAE (uniform frequencies)
+    latent_channels: int = 4,         # with --init tiny and --vae-steps: the new VAE's latent channels (the embedded default has 8)
     steps: int = 8000,                # UNet optimisation steps
     batch_size: int = 32,             # batch size (per process)
     lr: float = 1e-3,                 # AdamW learning rate (1e-5 for SD-1.5 full fine-tuning; 1e-4 with LoRA)
@@ -448,6 +521,7 @@ def finetune_cli(
     export: str = None,               # also save the final pipeline to this folder
     decoder_steps: int = 0,           # then tune the VAE's decoder to the UNet's latents for this many steps (--steps 0: that alone)
     decoder_lr: float = 2e-4,         # decoder learning rate
+    layers_per_block: str = None,     # with --model: first grow its UNet to this many layers per block (e.g. 3,1,1), output unchanged
     progress: bool = True,            # progress bars
 ):
     "Fine-tune a Stable-Diffusion-style text-to-image model on prompt-labelled images (or build the tiny default)."
