@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 import torch
 import torch.nn as nn
 from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
-from diffusers.utils import convert_state_dict_to_diffusers
+from diffusers.utils import convert_state_dict_to_diffusers, scale_lora_layers
 from peft import LoraConfig, inject_adapter_in_model
 from peft.tuners.tuners_utils import BaseTunerLayer
 from peft.utils import get_peft_model_state_dict, set_peft_model_state_dict
@@ -346,7 +346,7 @@ def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None =
             scale = 1.0
             if run_cfg is not None and run_cfg.get('lora_rank'):
                 scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
-            if scale != 1.0: pipe.set_adapters(['rl4med'], adapter_weights=[scale])
+            scale_lora_layers(pipe.unet, scale)             # no-op at 1
             info['lora_scale'] = scale
         pipe.unet.to(dev, dt)
         pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
