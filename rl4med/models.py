@@ -346,7 +346,7 @@ def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None =
             scale = 1.0
             if run_cfg is not None and run_cfg.get('lora_rank'):
                 scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
-            scale_lora_layers(pipe.unet, scale)             # no-op at 1
+            for part in (pipe.unet, pipe.text_encoder): scale_lora_layers(part, scale)   # the text encoder's adapter too, if any
             info['lora_scale'] = scale
         pipe.unet.to(dev, dt)
         pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
