@@ -39,6 +39,12 @@ def ranges(runs: dict) -> dict:
     return out
 
 
+def thread_ranges(runs: dict) -> dict:
+    "`ranges` of the runs of each thread count, keyed `ranges_ompN` (seconds only compare within one count)."
+    ths = sorted({k.rsplit('-omp', 1)[1] for k in runs})
+    return {f'ranges_omp{t}': ranges({k: r for k, r in runs.items() if k.endswith(f'-omp{t}')}) for t in ths}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('out')
@@ -56,7 +62,9 @@ def main():
             sys.exit("error: the sweeps to merge ran with different --preset or --set")
         runs = {k: r for q in parts for k, r in q['runs'].items()}
         rg = ranges(runs)
-        out.write_text(json.dumps({'sets': parts[0]['sets'], 'preset': parts[0].get('preset'), 'runs': runs, 'ranges': rg}, indent=1))
+        keep = {k: v for k, v in (json.loads(out.read_text()) if out.exists() else {}).items() if k in ('memory', 'what')}
+        out.write_text(json.dumps({'sets': parts[0]['sets'], 'preset': parts[0].get('preset'), 'runs': runs, 'ranges': rg,
+                                   **thread_ranges(runs), **keep}, indent=1))
         return print(json.dumps(rg, indent=1))
     res = json.loads(out.read_text()) if out.exists() else {'sets': a.set, 'preset': a.preset, 'runs': {}}
     if res['sets'] != a.set or res.get('preset') != a.preset:
@@ -76,6 +84,7 @@ def main():
             if rc == 0 and rep.exists(): r.update(summarise(json.loads(rep.read_text())))
             res['runs'][key] = r
             res['ranges'] = ranges(res['runs'])
+            res.update(thread_ranges(res['runs']))
             out.write_text(json.dumps(res, indent=1))
             print(key, {k: r.get(k) for k in ('rc', 'apr_diff', 'apr_diff_ci', 'rare_apr_diff', 'worst_subgroup_diff', 'wall_seconds')},
                   flush=True)
