@@ -216,6 +216,12 @@ def render_figures(text: str, root: str | Path = '.') -> str:
     return _FIG.sub(fill, text)
 
 # %% ../nbs/00_core.ipynb #f994df95
+def _usual_modes(folder: Path):
+    "The permissions a plain `open` would give, for what libraries wrote privately into `folder` (safetensors 0.8 writes 0o600)."
+    m = _umask()
+    for p in [folder, *folder.rglob('*')]:
+        if not p.is_symlink(): os.chmod(p, (0o777 if p.is_dir() or p.stat().st_mode & 0o100 else 0o666) & ~m)
+
 @contextlib.contextmanager
 def atomic_dir(path: str | Path, overwrite: bool = False):
     "Yield a temporary sibling folder of `path`; on success it becomes `path` (replacing it if `overwrite`), on error it is deleted."
@@ -223,9 +229,9 @@ def atomic_dir(path: str | Path, overwrite: bool = False):
     if path.exists() and not overwrite: raise UserError(f"{path} already exists: pass overwrite=True or choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent))
-    os.chmod(tmp, 0o777 & ~_umask())
     try:
         yield tmp
+        _usual_modes(tmp)                   # mkdtemp makes a private folder; a colleague must be able to read the checkpoint
         if path.exists():
             old = path.with_name(f'.{path.name}.old-{os.getpid()}-{time.time_ns()}')
             os.replace(path, old)

@@ -674,7 +674,7 @@ def train_cli(
     evaluate: bool = True,                                          # compare base and RL with the held-out evaluator at the end
     progress: bool = True,                                          # progress bars
 ):
-    "RL fine-tuning (DDPO or another algorithm of rl4med.algorithms) of a text-to-image model towards attribute-aligned images; with no arguments, the embedded default."
+    "RL fine-tuning (DDPO or another algorithm) of a text-to-image model towards attribute-aligned images; no arguments: the default."
     def _go():
         tr, rep = run_training(preset=preset, overrides=set or (), run_name=run_name, resume=resume, evaluate=evaluate, progress=progress)
         if tr.acc.is_main_process:

@@ -397,6 +397,8 @@ def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision
     if layers_per_block is not None and (model is None or lora_rank > 0):
         raise UserError("--layers-per-block grows a trained UNet: use it with --model and without --lora-rank")
     if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
+    if latent_channels != 4 and (init != 'tiny' or vae is not None):
+        raise UserError("--latent-channels shapes a new VAE: use it with --init tiny and --vae-steps (--model and --vae keep their VAE's)")
 
 def _grown(unet, layers_per_block):
     "`deepen_unet`, checked: the grown UNet must compute what the loaded one did."
