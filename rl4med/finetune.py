@@ -377,10 +377,11 @@ def sample_grid(pipe: StableDiffusionPipeline, path, prompts=None, steps: int = 
 
 # %% ../nbs/08_finetune.ipynb #7fbbfcb0
 def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision, device, lr, vae_lr, n, steps, batch_size,
-                         save_every, size, decoder_steps=0, decoder_lr=2e-4, lora_rank=0, layers_per_block=None, latent_channels=4):
+                         save_every, size, decoder_steps=0, decoder_lr=2e-4, lora_rank=0, layers_per_block=None, latent_channels=None):
     "A `UserError` for the first setting of `finetune` that cannot work."
     if init not in ('none', 'tiny'): raise UserError(f"unknown --init {init!r}: use none or tiny")
-    for k, v in dict(n=n, steps=steps, batch_size=batch_size, save_every=save_every, size=size, latent_channels=latent_channels).items():
+    lc = 4 if latent_channels is None else latent_channels
+    for k, v in dict(n=n, steps=steps, batch_size=batch_size, save_every=save_every, size=size, latent_channels=lc).items():
         if v < 1 and not (k == 'steps' and v == 0 and decoder_steps > 0 and model is not None):
             raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}"
                             + (" (0 only with --model and --decoder-steps: tune its decoder alone)" if k == 'steps' else ''))
@@ -397,7 +398,7 @@ def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision
     if layers_per_block is not None and (model is None or lora_rank > 0):
         raise UserError("--layers-per-block grows a trained UNet: use it with --model and without --lora-rank")
     if vae is not None and vae_steps > 0: raise UserError("pass either --vae (reuse a trained VAE) or --vae-steps (train one), not both")
-    if latent_channels != 4 and (init != 'tiny' or vae is not None):
+    if latent_channels is not None and (init != 'tiny' or vae is not None):
         raise UserError("--latent-channels shapes a new VAE: use it with --init tiny and --vae-steps (--model and --vae keep their VAE's)")
 
 def _grown(unet, layers_per_block):
@@ -430,7 +431,7 @@ def _decoder_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, devi
 # %% ../nbs/08_finetune.ipynb #ad2a22c7
 def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', data: str = 'synthderm', isic_dir=None, n: int = 20000,
              size: int = 64, frequencies: str = 'isic', data_seed: int = 0, vae=None, vae_steps: int = 0, vae_lr: float = 1e-3,
-             vae_n: int = 10000, latent_channels: int = 4, steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0,
+             vae_n: int = 10000, latent_channels=None, steps: int = 8000, batch_size: int = 32, lr: float = 1e-3, lora_rank: int = 0,
              train_text_encoder: bool = False, cond_dropout: float = 0.1, ema: float = 0.999, snr_gamma: float = 0.0,
              save_every: int = 1000, seed: int = 0, device: str = 'auto', mixed_precision: str = 'no', resume: bool = False, export=None,
              decoder_steps: int = 0, decoder_lr: float = 2e-4, layers_per_block=None, progress: bool = True) -> StableDiffusionPipeline:
@@ -440,7 +441,7 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
                          batch_size=batch_size, save_every=save_every, size=size, decoder_steps=decoder_steps, decoder_lr=decoder_lr,
                          lora_rank=lora_rank, layers_per_block=layers_per_block, latent_channels=latent_channels)
     new_vae = load_vae(vae) if vae is not None else None   # a bad folder fails before the run folder exists
-    lat = new_vae.config.latent_channels if new_vae is not None else latent_channels  # a UNet to match the kept VAE's latents
+    lat = new_vae.config.latent_channels if new_vae is not None else latent_channels or 4  # the UNet matches the VAE's latents
     pipe = (tiny_pipeline(seed, size=tiny_size, image_size=size, latent_channels=lat) if init == 'tiny' else
             load_pipeline(model, dtype='fp32', device='cpu'))
     if layers_per_block is not None: pipe.unet = _grown(pipe.unet, layers_per_block)   # before the run folder: a bad value leaves none
@@ -506,7 +507,7 @@ def finetune_cli(
     vae_steps: int = 0,               # train the VAE first for this many steps (a new tiny model needs it, unless --vae)
     vae_lr: float = 1e-3,             # VAE learning rate
     vae_n: int = 10000,               # synthderm images for the VAE (uniform frequencies)
-    latent_channels: int = 4,         # with --init tiny and --vae-steps: the new VAE's latent channels (the embedded default has 8)
+    latent_channels: int = None,      # with --init tiny: the new VAE's latent channels (default 4; the embedded default has 8)
     steps: int = 8000,                # UNet optimisation steps
     batch_size: int = 32,             # batch size (per process)
     lr: float = 1e-3,                 # AdamW learning rate (1e-5 for SD-1.5 full fine-tuning; 1e-4 with LoRA)
