@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from .core import UserError, read_json, resolve_device
 from .prompts import isic_schema, make_sampler
-from .rewards import rewards
+from .rewards import parse_reward, rewards
 
 # %% auto #0
 __all__ = ['EFFICIENT', 'DRAFT', 'PRESETS', 'RESUME_KEYS', 'SampleConfig', 'TrainConfig', 'StatTrackingConfig', 'EvalConfig',
@@ -331,7 +331,7 @@ def validate(c: DDPOConfig, check_paths: bool = True) -> DDPOConfig:
         c.per_prompt_stat_tracking.zero_std in ('batch', 'global', 'none'),
         "per_prompt_stat_tracking.zero_std must be batch, global or none",
     )
-    _need(c.reward in rewards, f"unknown reward {c.reward!r}: valid names are {', '.join(rewards.names)}")
+    _need(parse_reward(c.reward)[0] in rewards, f"unknown reward {c.reward!r}: valid names are {', '.join(rewards.names)}")
     _need(c.mixed_precision in ('no', 'fp16', 'bf16'), f"mixed_precision must be no, fp16 or bf16, got {c.mixed_precision!r}")
     dev = resolve_device(c.device)
     _need(

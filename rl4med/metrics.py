@@ -31,13 +31,13 @@ from .rewards import default_evaluator
 
 # %% auto #0
 __all__ = ['to_uint8_images', 'mean_ci', 'paired_difference', 'exact_match', 'apr_by_subgroup', 'attribute_scores',
-           'spurious_missing', 'disease_accuracy', 'apr_indicator', 'score_images', 'compare_scores', 'compare_models',
-           'run_report_markdown', 'write_run_report', 'plot_metrics', 'read_heldout', 'plot_apr_curves', 'RunLog',
-           'trim_jsonl', 'ClassifierFeatures', 'InceptionFeatures', 'load_feature_extractor', 'frechet_distance',
-           'kernel_inception_distance', 'prdc', 'intra_prompt_diversity', 'lpips_weights', 'make_lpips', 'lpips_pairs',
-           'lpips_score', 'parse_fake_specs', 'open_image_sets', 'set_outputs', 'evaluate_sets',
-           'metrics_report_markdown', 'plot_subgroup_apr', 'plot_artifact_rates', 'plot_seed_grid', 'run_metrics',
-           'metrics_cli']
+           'spurious_missing', 'disease_accuracy', 'apr_indicator', 'score_images', 'paired_change', 'compare_scores',
+           'compare_models', 'run_report_markdown', 'write_run_report', 'plot_metrics', 'read_heldout',
+           'plot_apr_curves', 'RunLog', 'trim_jsonl', 'ClassifierFeatures', 'InceptionFeatures',
+           'load_feature_extractor', 'frechet_distance', 'kernel_inception_distance', 'prdc', 'intra_prompt_diversity',
+           'lpips_weights', 'make_lpips', 'lpips_pairs', 'lpips_score', 'parse_fake_specs', 'open_image_sets',
+           'set_outputs', 'evaluate_sets', 'metrics_report_markdown', 'plot_subgroup_apr', 'plot_artifact_rates',
+           'plot_seed_grid', 'run_metrics', 'metrics_cli']
 
 # %% ../nbs/10_metrics.ipynb #1038df49
 def to_uint8_images(x: torch.Tensor) -> torch.Tensor:
@@ -147,6 +147,15 @@ def score_images(images, idx, reward_fn, evaluator, schema=None) -> dict:
     return out
 
 # %% ../nbs/10_metrics.ipynb #d8cafa5b
+def paired_change(before, after) -> dict:
+    ("APR of one subgroup before and after on the same noise: the images it `lost` (right before, wrong after), `gained`, and the "
+     "exact two-sided sign test `p` of the change over those discordant images (1 when there are none).")
+    from scipy.stats import binomtest
+    b, a = np.asarray(before) > 0.5, np.asarray(after) > 0.5
+    lost, gained = int((b & ~a).sum()), int((a & ~b).sum())
+    return {'apr_base': float(b.mean()), 'apr_rl': float(a.mean()), 'lost': lost, 'gained': gained,
+            'p': float(binomtest(lost, lost + gained).pvalue) if lost + gained else 1.0}
+
 def compare_scores(base: dict, rl: dict, idx: Sequence[int], schema=None) -> dict:
     "Paired base-vs-RL summary of two `score_images` results on the same grid: means, differences, 95% intervals, subgroups."
     schema = schema or isic_schema()
@@ -162,8 +171,8 @@ def compare_scores(base: dict, rl: dict, idx: Sequence[int], schema=None) -> dic
         rep[f'{k}_diff'] = float(d.mean())
         rep[f'{k}_diff_ci'] = mean_ci(d)
     ia, counts, prompts = np.array(idx), isic_train_counts(), schema.prompts()
-    rep['subgroups'] = {int(i): {'prompt': prompts[i], 'train_count': int(counts[i]), 'apr_base': float(base['apr'][ia == i].mean()),
-                                 'apr_rl': float(rl['apr'][ia == i].mean())} for i in range(len(prompts))}
+    rep['subgroups'] = {int(i): {'prompt': prompts[i], 'train_count': int(counts[i]), **paired_change(base['apr'][ia == i], rl['apr'][ia == i])}
+                        for i in range(len(prompts))}
     if 'diagnosis' in base: rep['diagnosis'] = {'base': base['diagnosis'], 'rl': rl['diagnosis']}
     return rep
 
@@ -202,6 +211,11 @@ def run_report_markdown(rep: dict, hist=None, seconds=None) -> str:
                                                                                            'APR RL |', '|---|---|---|---|---|']
     for i, s in rep['subgroups'].items():
         if s['train_count'] < 20: lines.append(f"| {i} | {s['prompt']} | {s['train_count']} | {s['apr_base']:.2f} | {s['apr_rl']:.2f} |")
+    worse = sorted((s['apr_rl'] - s['apr_base'], int(i), s) for i, s in rep['subgroups'].items() if s['apr_rl'] < s['apr_base'])[:3]
+    if worse and 'lost' in worse[0][2]:                      # the largest losses, with how likely such a split is by chance
+        lines += ['', f"Largest losses ({rep['per_prompt']} images per subgroup; p: exact sign test over the images that changed):", '']
+        lines += [f"- {i} {s['prompt']}: {s['apr_base']:.2f} -> {s['apr_rl']:.2f} (lost {s['lost']}, gained {s['gained']}, "
+                  f"p = {s['p']:.2g})" for _, i, s in worse]
     return '\n'.join(lines) + '\n'
 
 def write_run_report(run_dir: str | Path, rep: dict, images: tuple, seconds: float | None = None):

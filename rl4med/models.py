@@ -9,6 +9,7 @@ import contextlib, re, warnings
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import diffusers
 import torch
 import torch.nn as nn
 from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
@@ -18,6 +19,7 @@ from peft.tuners.tuners_utils import BaseTunerLayer
 from peft.utils import get_peft_model_state_dict, set_peft_model_state_dict
 from diffusers.utils import logging as diffusers_logging
 from tokenizers import pre_tokenizers
+from packaging.version import Version
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
 from .core import (UserError, asset_path, atomic_dir, read_json, read_safetensors, read_state_dict, resolve_device,
@@ -108,6 +110,8 @@ def _refuse_pickled_components(folder: Path):
 
 def _is_local(path) -> bool: return Path(path).exists() or str(path).startswith(('.', '/', '~')) or '\\' in str(path)
 
+_DTYPE_KW = 'dtype' if Version(diffusers.__version__) >= Version('0.40') else 'torch_dtype'   # renamed in diffusers 0.40
+
 def load_pipeline(path: str | Path, unet_weights: str | Path | None = None, dtype: str | torch.dtype = 'auto',
                   device: str | torch.device = 'auto') -> StableDiffusionPipeline:
     "A Stable Diffusion 1.x pipeline from a diffusers folder, with DDIM, no safety checker, frozen VAE and text encoder."
@@ -123,7 +127,7 @@ def load_pipeline(path: str | Path, unet_weights: str | Path | None = None, dtyp
         src = str(p)
     else: src = str(path)  # a hub id: diffusers fetches it when online, or reads its cache
     try:
-        pipe = StableDiffusionPipeline.from_pretrained(src, torch_dtype=dt, safety_checker=None, feature_extractor=None,
+        pipe = StableDiffusionPipeline.from_pretrained(src, **{_DTYPE_KW: dt}, safety_checker=None, feature_extractor=None,
                                                        requires_safety_checker=False, use_safetensors=True)
     except (OSError, ValueError) as e:
         raise UserError(f"cannot load a Stable Diffusion pipeline from {src}: {str(e).splitlines()[0]}") from None
@@ -348,8 +352,9 @@ def load_sampler_pipeline(model: str | None = None, adapter: str | Path | None =
                 scale = float(run_cfg.get('lora_alpha') or run_cfg['lora_rank']) / float(run_cfg['lora_rank'])
             for part in (pipe.unet, pipe.text_encoder): scale_lora_layers(part, scale)   # the text encoder's adapter too, if any
             info['lora_scale'] = scale
-        pipe.unet.to(dev, dt)
-        pipe.text_encoder.to(dev, dt)      # the adapter may hold a text-encoder LoRA too
+        for part in (pipe.unet, pipe.text_encoder):        # the adapter may hold a text-encoder LoRA too
+            part.to(dev)
+            if any(q.dtype != dt for q in part.parameters()): part.to(dt)   # cast only if needed: diffusers warns at any cast
         pipe.unet.eval()
         pipe.text_encoder.eval()
         info['adapter'] = 'default' if str(adapter) == 'default' else str(Path(adapter).expanduser().resolve())

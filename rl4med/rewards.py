@@ -5,7 +5,7 @@
 # %% ../nbs/07_rewards.ipynb #50b47464
 from __future__ import annotations
 
-import io
+import io, math
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Mapping, Sequence
 
@@ -21,9 +21,9 @@ from .prompts import AttributeSchema, isic_schema
 
 # %% auto #0
 __all__ = ['rewards', 'target_labels', 'ClassifierReward', 'AttributeAlignment', 'ExactMatch', 'SoftAlignment',
-           'head_log_likelihood', 'LogLikelihood', 'WorstLogLikelihood', 'MarginLogLikelihood', 'WeightedAlignment',
-           'jpeg_compressibility', 'default_reward_model', 'default_evaluator', 'resolve_classifier', 'make_reward',
-           'AsyncReward']
+           'head_log_likelihood', 'LogLikelihood', 'WorstLogLikelihood', 'MarginLogLikelihood',
+           'ConfidentLogLikelihood', 'WeightedAlignment', 'jpeg_compressibility', 'default_reward_model',
+           'default_evaluator', 'resolve_classifier', 'parse_reward', 'make_reward', 'AsyncReward']
 
 # %% ../nbs/07_rewards.ipynb #808cc65e
 rewards = Registry('reward')
@@ -84,7 +84,7 @@ class ClassifierReward:
         "Per-sample reward of images (N, 3, H, W) in [0, 1] for label vectors (N, L), with gradients to the images."
         if not self.smooth:
             raise UserError(f"reward {self.name!r} counts labels right at a threshold, which has no gradient: use a smooth reward "
-                            "(log_likelihood, worst_log_likelihood, margin_log_likelihood or soft_alignment)")
+                            "(log_likelihood, worst_log_likelihood, margin_log_likelihood, confident_log_likelihood or soft_alignment)")
         logits = self.classifier(images)[:, self._pcols].float()
         return self.score_logits(logits, labels[:, self._lcols].to(logits.device).float())
 
@@ -129,6 +129,12 @@ class MarginLogLikelihood(LogLikelihood):
         self.margin = float(margin)
     def score(self, p, t): return self.score_logits(torch.logit(p, eps=1e-6), t)
     def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits, -logits).clamp(max=self.margin)).mean(1)
+
+class ConfidentLogLikelihood(MarginLogLikelihood):
+    ("The mean log-probability of the correct labels, with each asked-for label (target 1) needing a logit `margin` higher: "
+     "an artifact the prompt names keeps earning until it is drawn clearly, so what other prompts unlearn cannot fade it unpaid.")
+    def __init__(self, classifier, margin: float = 4.0, **kw): super().__init__(classifier, margin=margin, **kw)
+    def score_logits(self, logits, t): return F.logsigmoid(torch.where(t > 0, logits - self.margin, -logits)).mean(1)
 
 # %% ../nbs/07_rewards.ipynb #22bd8b38
 class WeightedAlignment(ClassifierReward):
@@ -178,12 +184,29 @@ rewards.register('log_likelihood', lambda classifier, **kw: LogLikelihood(classi
 rewards.register('worst_log_likelihood', lambda classifier, heads=None, schema=None, **kw: WorstLogLikelihood(
     classifier, heads=heads or (schema or isic_schema()).attributes, schema=schema, name='worst_log_likelihood', **kw))
 rewards.register('margin_log_likelihood', lambda classifier, **kw: MarginLogLikelihood(classifier, name='margin_log_likelihood', **kw))
+rewards.register('confident_log_likelihood',
+                 lambda classifier, **kw: ConfidentLogLikelihood(classifier, name='confident_log_likelihood', **kw))
 rewards.register('weighted_alignment',
                  lambda classifier, weights, **kw: WeightedAlignment(classifier, weights, name='weighted_alignment', **kw))
 rewards.register('jpeg_compressibility', lambda classifier=None, **kw: jpeg_compressibility)
 
+_MARGINED = ('margin_log_likelihood', 'confident_log_likelihood')
+
+def parse_reward(spec: str) -> tuple[str, dict]:
+    "A reward setting, `name` or `name:MARGIN` (the two margin rewards), as the registry's name and the keyword arguments."
+    name, colon, arg = str(spec).partition(':')
+    if not colon: return name, {}
+    if name not in _MARGINED:
+        raise UserError(f"reward {spec!r}: only {' and '.join(_MARGINED)} take a margin after ':' (e.g. {_MARGINED[1]}:2)")
+    try: m = float(arg)
+    except ValueError: m = float('nan')
+    if not 0 < m < math.inf: raise UserError(f"reward {spec!r}: the margin after ':' must be a number > 0, e.g. {name}:2")
+    return name, {'margin': m}
+
 def make_reward(name: str, classifier: MultiHeadClassifier | str | None = None, **kwargs) -> Callable:
-    "The reward `name` from the registry, on `classifier` (a model, a path, or None for the shipped reward model)."
+    "The reward `name` (or `name:MARGIN`) from the registry, on `classifier` (a model, a path, or None for the shipped reward model)."
+    name, extra = parse_reward(name)
+    kwargs = {**extra, **kwargs}
     factory = rewards[name]
     if name == 'jpeg_compressibility': return factory()
     classifier = resolve_classifier(classifier, default_reward_model)
