@@ -40,9 +40,11 @@ def main():
             m = torch.tensor(idx) == p
             z = lr[m]
             out[p] = {'reward_model': [round(float(v), 2) for v in z], 'evaluator': [round(float(v), 2) for v in le[m]]}
+            out[p].update(reward_model_ink=int((z > 0).sum()), evaluator_ink=int((le[m] > 0).sum()), n=int(m.sum()))
             if S.labels_of(p)[S.names.index('ink')]:
-                out[p]['grad_log_likelihood'] = [float(v) for v in torch.sigmoid(-z)]
-                out[p]['grad_confident'] = [float(v) for v in torch.sigmoid(4 - z)]
+                g, gc = torch.sigmoid(-z), torch.sigmoid(4 - z)
+                out[p].update(reward_model_min=float(z.min()), reward_model_median=float(z.median()),
+                              grad_log_likelihood_median=float(g.median()), grad_confident_median=float(gc.median()))
         res['models'][name] = out
     Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
     for name, out in res['models'].items():

@@ -5,7 +5,8 @@
 Each DIR holds a `diagnosis.json` written by `rl4med-diagnose` with the same --n_per_prompt and --seed as BASE_DIR, so that
 image k of prompt i starts from the same noise in every folder. Per adapter: APR (the evaluator's pass rate over all
 images), its change, the change per subgroup, the worst subgroup, how many subgroups lose more than 0.15, and the mean
-change over the rare subgroups (fewer than 20 ISIC training images); per folder the graders' summary as well.
+change over the rare subgroups (fewer than 20 ISIC training images); per folder the graders' summary as well. NAME is
+GROUP-REST (e.g. preset-seed42): `ranges` gives each figure's min and max over a group's runs.
 """
 import argparse, json, sys
 from pathlib import Path
@@ -53,6 +54,10 @@ def main():
                  worst_subgroup_diff=ch[worst], n_lose_over_015=int(sum(v < -0.15 for v in ch.values())),
                  rare_apr_diff=float(np.mean([ch[i] for i in ch if counts[i] < 20])))
         res['runs'][name] = s
+    groups = {}                                     # NAME is GROUP-REST (e.g. preset-seed42): the range over each group's runs
+    for name, s in res['runs'].items(): groups.setdefault(name.split('-')[0], []).append(s)
+    res['ranges'] = {g: {k: [min(s[k] for s in rs), max(s[k] for s in rs)] for k in
+                         ('apr_diff', 'worst_subgroup_diff', 'n_lose_over_015', 'rare_apr_diff')} for g, rs in groups.items()}
     Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
     for k, s in res['runs'].items():
         print(f"{k}: APR {base['apr']:.3f} -> {s['apr']:.3f} ({s['apr_diff']:+.3f}); worst subgroup {s['worst_subgroup']} "
