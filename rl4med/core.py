@@ -11,13 +11,13 @@ from typing import Any, Callable
 
 import numpy as np
 import torch
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 
 # %% auto #0
 __all__ = ['UserError', 'run_cli', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed', 'derive_seed', 'resolve_device',
-           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'read_safetensors', 'read_state_dict',
-           'render_figures', 'atomic_dir', 'check_writable', 'check_run_name', 'make_run_dir', 'folder_lock',
-           'asset_path', 'Registry']
+           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'read_safetensors', 'write_safetensors',
+           'read_state_dict', 'render_figures', 'atomic_dir', 'check_writable', 'check_run_name', 'make_run_dir',
+           'folder_lock', 'asset_path', 'Registry']
 
 # %% ../nbs/00_core.ipynb #c2b613d5
 class UserError(ValueError):
@@ -172,6 +172,21 @@ def read_safetensors(path: str | Path) -> dict[str, torch.Tensor]:
     except Exception as e:
         raise UserError(f"{path} is not a readable safetensors file ({str(e).splitlines()[0][:160]}): "
                         "it may be truncated or corrupt; copy or save it again") from None
+
+def write_safetensors(tensors: dict[str, torch.Tensor], path: str | Path) -> Path:
+    "Save `tensors` to `path` whole or not at all (a temporary sibling renamed into place), with the usual permissions."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    os.close(fd)
+    try:
+        save_file({k: v.contiguous() for k, v in tensors.items()}, tmp)
+        os.chmod(tmp, 0o666 & ~_umask())                    # safetensors 0.8 writes 0o600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 def read_state_dict(path: str | Path) -> dict:
     "A state dict from `.safetensors`, or from a legacy torch file read with `weights_only=True` (pickled code is refused)."

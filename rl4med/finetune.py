@@ -20,7 +20,7 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 from .core import (UserError, atomic_dir, atomic_write, check_writable, cli_hyphens, folder_lock, make_run_dir, read_json,
-                         read_safetensors, resolve_device, run_cli, set_seed, write_json)
+                         read_safetensors, resolve_device, run_cli, set_seed, write_json, write_safetensors)
 from .models import TINY, add_lora, load_pipeline, load_vae, save_lora, tiny_pipeline
 from .prompts import isic_schema
 
@@ -417,7 +417,7 @@ def _cached_latents(out: Path, pipe, data, size, n, data_seed, frequencies, isic
     imgs, prompts = load_images(data, size, n, data_seed, frequencies, isic_dir, progress)
     m, s = encode_latents(pipe.vae, imgs, device=device)
     lat = {'mean': m.contiguous(), 'std': s.contiguous()}
-    save_file(lat, str(out/'latents.safetensors'))
+    write_safetensors(lat, out/'latents.safetensors')
     write_json(prompts, out/'latents.json')
     return lat, prompts
 
@@ -425,7 +425,7 @@ def _decoder_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, devi
     "Tune the decoder once per run folder (`decoder.safetensors`), or load the tuned one when the run resumes."
     if (out/'decoder.safetensors').exists(): return pipe.vae.load_state_dict(read_safetensors(out/'decoder.safetensors'))
     dh = tune_decoder(pipe, *images_fn(), steps, batch_size, lr, seed=seed, device=device, progress=progress)
-    save_file({k: v.contiguous() for k, v in pipe.vae.state_dict().items()}, str(out/'decoder.safetensors'))
+    write_safetensors(pipe.vae.state_dict(), out/'decoder.safetensors')
     write_json({'history': dh}, out/'decoder.json')
 
 # %% ../nbs/08_finetune.ipynb #ad2a22c7
@@ -457,7 +457,7 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
             vh = train_vae(pipe.vae, vimgs, vae_steps, batch_size, vae_lr, seed=seed, device=device, progress=progress)
             m, s = encode_latents(pipe.vae, vimgs[:2000], device=device)
             pipe.vae.register_to_config(scaling_factor=scaling_factor(m, s))
-            save_file(pipe.vae.state_dict(), str(out/'vae.safetensors'))
+            write_safetensors(pipe.vae.state_dict(), out/'vae.safetensors')
             write_json({'history': vh, 'scaling_factor': pipe.vae.config.scaling_factor}, out/'vae.json')
         pipe.vae.register_to_config(scaling_factor=read_json(out/'vae.json')['scaling_factor'])
     pipe.vae.requires_grad_(False)
