@@ -15,9 +15,9 @@ from safetensors.torch import load_file, save_file
 
 # %% auto #0
 __all__ = ['UserError', 'run_cli', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed', 'derive_seed', 'resolve_device',
-           'resolve_dtype', 'atomic_write', 'write_json', 'read_json', 'read_safetensors', 'write_safetensors',
-           'read_state_dict', 'render_figures', 'atomic_dir', 'check_writable', 'check_run_name', 'make_run_dir',
-           'folder_lock', 'asset_path', 'Registry']
+           'resolve_dtype', 'atomic_path', 'atomic_write', 'write_json', 'read_json', 'read_safetensors',
+           'write_safetensors', 'read_state_dict', 'render_figures', 'atomic_dir', 'check_writable', 'check_run_name',
+           'make_run_dir', 'folder_lock', 'asset_path', 'Registry']
 
 # %% ../nbs/00_core.ipynb #c2b613d5
 class UserError(ValueError):
@@ -133,22 +133,29 @@ def _umask() -> int:
     return m
 
 @contextlib.contextmanager
-def atomic_write(path: str | Path, mode: str = 'w', encoding: str | None = 'utf-8'):
-    "Open a temporary sibling of `path` for writing; on success rename it to `path`, on error delete it."
+def atomic_path(path: str | Path):
+    ("The path of a temporary sibling of `path` to write (by any library); on success it is synced, given the usual "
+     "permissions and renamed to `path`, on error deleted.")
     path = Path(path)
-    if mode not in ('w', 'wb'): raise ValueError(f"atomic_write supports modes 'w' and 'wb', not {mode!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes private files; give the usual permissions
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode, encoding=None if 'b' in mode else encoding) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())      # mkstemp (and safetensors 0.8) make private files: the usual permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
+
+@contextlib.contextmanager
+def atomic_write(path: str | Path, mode: str = 'w', encoding: str | None = 'utf-8'):
+    "Open a temporary sibling of `path` for writing; on success rename it to `path`, on error delete it (see `atomic_path`)."
+    if mode not in ('w', 'wb'): raise ValueError(f"atomic_write supports modes 'w' and 'wb', not {mode!r}")
+    with atomic_path(path) as tmp, open(tmp, mode, encoding=None if 'b' in mode else encoding) as f: yield f
 
 # %% ../nbs/00_core.ipynb #d7707e45
 def write_json(obj: Any, path: str | Path, indent: int = 2):
@@ -175,18 +182,8 @@ def read_safetensors(path: str | Path) -> dict[str, torch.Tensor]:
 
 def write_safetensors(tensors: dict[str, torch.Tensor], path: str | Path) -> Path:
     "Save `tensors` to `path` whole or not at all (a temporary sibling renamed into place), with the usual permissions."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    os.close(fd)
-    try:
-        save_file({k: v.contiguous() for k, v in tensors.items()}, tmp)
-        os.chmod(tmp, 0o666 & ~_umask())                    # safetensors 0.8 writes 0o600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_path(path) as tmp: save_file({k: v.contiguous() for k, v in tensors.items()}, tmp)
+    return Path(path)
 
 def read_state_dict(path: str | Path) -> dict:
     "A state dict from `.safetensors`, or from a legacy torch file read with `weights_only=True` (pickled code is refused)."

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rl4med.augment import rare_subgroups
 from rl4med.prompts import isic_train_counts
 
 
@@ -26,7 +27,7 @@ def summary(st: dict) -> dict:
     counts = isic_train_counts()
     ev = np.array([st['prompts'][str(i)]['evaluator_pass'] for i in range(len(counts))])
     s = st['summary']
-    return {'apr': float(ev.mean()), 'apr_common': float(ev[counts >= 200].mean()), 'apr_rare': float(ev[counts < 20].mean()),
+    return {'apr': float(ev.mean()), 'apr_common': float(ev[counts >= 200].mean()), 'apr_rare': float(ev[rare_subgroups()].mean()),
             'head_agreement': s['head_agreement'], 'agreement': s['agreement'], 'p_eval_given_reward': s['p_eval_given_reward'],
             'reward_pass': s['reward_pass'], 'subgroups': {int(i): float(v) for i, v in enumerate(ev)}}
 
@@ -40,7 +41,7 @@ def main():
     a = ap.parse_args()
     base_st = load(a.base)
     settings = {k: base_st['settings'][k] for k in ('n_per_prompt', 'seed', 'num_steps', 'guidance', 'eta')}
-    base, counts = summary(base_st), isic_train_counts()
+    base = summary(base_st)
     res = {'how': a.how, 'settings': settings, 'base': base, 'runs': {}}
     for spec in a.runs:
         name, _, d = spec.partition('=')
@@ -52,7 +53,7 @@ def main():
         worst = min(ch, key=ch.get)
         s.update(adapter=st['settings'].get('adapter'), apr_diff=s['apr'] - base['apr'], subgroup_change=ch, worst_subgroup=worst,
                  worst_subgroup_diff=ch[worst], n_lose_over_015=int(sum(v < -0.15 for v in ch.values())),
-                 rare_apr_diff=float(np.mean([ch[i] for i in ch if counts[i] < 20])))
+                 rare_apr_diff=float(np.mean([ch[i] for i in rare_subgroups()])))
         res['runs'][name] = s
     groups = {}                                     # NAME is GROUP-REST (e.g. preset-seed42): the range over each group's runs
     for name, s in res['runs'].items(): groups.setdefault(name.split('-')[0], []).append(s)
