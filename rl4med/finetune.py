@@ -25,7 +25,7 @@ from .models import TINY, add_lora, load_pipeline, load_vae, save_lora, tiny_pip
 from .prompts import isic_schema
 
 # %% auto #0
-__all__ = ['load_images', 'train_vae', 'encode_latents', 'scaling_factor', 'FinetuneState', 'train_unet', 'tune_decoder',
+__all__ = ['load_images', 'FinetuneState', 'train_vae', 'encode_latents', 'scaling_factor', 'train_unet', 'tune_decoder',
            'deepen_unet', 'unet_difference', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'save_grid',
            'sample_grid', 'finetune', 'finetune_cli', 'adherence']
 
@@ -39,49 +39,69 @@ def load_images(spec: str = 'synthderm', size: int = 64, n: int = 20000, seed: i
     return mem.images, mem.prompts
 
 # %% ../nbs/08_finetune.ipynb #ce5f606b
-def _batches(n: int, batch_size: int, g: torch.Generator):
-    "An endless stream of random index batches (epochs of a permutation)."
-    while True:
-        perm = torch.randperm(n, generator=g)
-        for i in range(0, n - batch_size + 1, batch_size): yield perm[i:i + batch_size]
-        if n < batch_size: yield perm
-
 def _flip(x, g, mask=None):
     "Mirror a random half of the batch left-right (or the rows `mask` picks, to flip images and their latents alike)."
     m = (torch.rand(len(x), generator=g) < 0.5 if mask is None else mask).view(-1, 1, 1, 1)
     return torch.where(m, x.flip(-1), x)
 
+def _step_generator(seed: int, step: int, rank: int = 0) -> torch.Generator:
+    "The random generator of one training step (and process): a resumed run draws exactly the batches and noise of a straight one."
+    return torch.Generator().manual_seed(seed * 1_000_003 + rank * 7_919 + step)
+
+class FinetuneState:
+    "Everything a resumed training stage needs besides the weights: the steps done, the logged history, the losses not yet logged."
+    def __init__(self, step=0, history=None, pending=None): self.step, self.history, self.pending = step, history or [], pending or {}
+    def to_json(self) -> dict: return {'step': self.step, 'history': self.history, 'pending': self.pending}
+
+def _train_stage(params, loss_fn, steps: int, lr: float, seed: int, desc: str, state: FinetuneState | None = None, optim_state=None,
+                 save_every: int = 0, save_fn=None, progress: bool = True, log_every: int = 100) -> FinetuneState:
+    ("The loop that trains the VAE and tunes the decoder: AdamW under a one-cycle schedule (fast-forwarded when a run resumes); "
+     "`loss_fn(generator)` returns the loss and this step's losses to log by name; `save_fn(opt, state)` runs every `save_every` steps.")
+    state = state or FinetuneState()
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
+    if optim_state is not None: opt.load_state_dict(optim_state)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for _ in range(state.step): sched.step()
+    bar = tqdm(total=steps, initial=state.step, disable=not progress, desc=desc, unit='step')
+    while state.step < steps:
+        loss, logged = loss_fn(_step_generator(seed, state.step))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        state.step += 1
+        for k, v in logged.items(): state.pending.setdefault(k, []).extend(v)
+        bar.update(1)
+        if state.step % log_every == 0 or state.step == steps:
+            state.history.append({'step': state.step, **{k: float(np.mean(v)) for k, v in state.pending.items() if v}})
+            state.pending = {}
+        if save_fn is not None and save_every and (state.step % save_every == 0 or state.step == steps): save_fn(opt, state)
+    bar.close()
+    return state
+
 # %% ../nbs/08_finetune.ipynb #e9b6ce75
 def train_vae(vae, images: torch.Tensor, steps: int = 2500, batch_size: int = 32, lr: float = 1e-3, kl_weight: float = 1e-6,
-              seed: int = 0, device: str = 'auto', progress: bool = True, log_every: int = 100) -> list[dict]:
-    "Train an `AutoencoderKL` on uint8 images (N, 3, H, W); returns the logged losses."
+              seed: int = 0, device: str = 'auto', progress: bool = True, log_every: int = 100, save_every: int = 0, save_fn=None,
+              state: FinetuneState | None = None, optim_state=None) -> list[dict]:
+    "Train an `AutoencoderKL` on uint8 images (N, 3, H, W); returns the logged losses. Resumes from `state` and `optim_state`."
     dev = resolve_device(device)
     set_seed(seed)
     vae.to(dev).train()
     vae.requires_grad_(True)
-    opt = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
-    g = torch.Generator().manual_seed(seed)
-    it = _batches(len(images), batch_size, g)
-    hist, acc = [], []
-    for step in tqdm(range(steps), disable=not progress, desc='train vae', unit='step'):
-        x = _flip(images[next(it)].float().div(127.5).sub(1), g).to(dev)
+    def loss_fn(g):
+        x = _flip(images[torch.randperm(len(images), generator=g)[:batch_size]].float().div(127.5).sub(1), g).to(dev)
         post = vae.encode(x).latent_dist
-        rec = vae.decode(post.sample(generator=None)).sample
+        rec = vae.decode(post.sample(generator=g)).sample
         loss_rec = F.mse_loss(rec, x) + 0.5 * F.l1_loss(rec, x)
-        loss = loss_rec + kl_weight * post.kl().mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        acc.append(loss_rec.item())
-        if (step + 1) % log_every == 0 or step + 1 == steps:
-            hist.append({'step': step + 1, 'recon': float(np.mean(acc))})
-            acc = []
+        return loss_rec + kl_weight * post.kl().mean(), {'recon': [loss_rec.item()]}
+    state = _train_stage(list(vae.parameters()), loss_fn, steps, lr, seed, 'train vae', state, optim_state, save_every, save_fn,
+                         progress, log_every)
     vae.eval()
     vae.requires_grad_(False)
-    return hist
+    return state.history
 
 # %% ../nbs/08_finetune.ipynb #876c325b
 @torch.no_grad()
@@ -102,12 +122,6 @@ def scaling_factor(mean: torch.Tensor, std: torch.Tensor) -> float:
     return float(1 / z.std())
 
 # %% ../nbs/08_finetune.ipynb #dfef80a1
-class FinetuneState:
-    "Everything a resumed fine-tuning run needs besides the model weights."
-    def __init__(self, step=0, history=None): self.step, self.history = step, history or []
-
-def _rng_state(): return {'torch': torch.get_rng_state(), 'numpy': np.random.get_state(), 'python': random.getstate()}
-
 def _denoising_loss(pred, noise, t, noise_sched, snr_gamma: float = 0.0):
     "Mean squared error of the noise prediction; with `snr_gamma > 0`, each sample weighted by min(SNR, gamma) / SNR (Min-SNR)."
     per = (pred.float() - noise.float()).pow(2).flatten(1).mean(1)
@@ -178,11 +192,9 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
     unet, te, opt = acc.prepare(unet, te, opt)
     unet.train()
     te.train(train_text_encoder)
-    losses = []
     bar = tqdm(total=steps, initial=state.step, disable=not progress or not acc.is_main_process, desc='fine-tune unet', unit='step')
     while state.step < steps:
-        # each step draws from its own generator, so a resumed run sees exactly the batches and noise of a straight one
-        g = torch.Generator().manual_seed(seed * 1_000_003 + acc.process_index * 7_919 + state.step)
+        g = _step_generator(seed, state.step, acc.process_index)
         b, noise, t, zt = _noisy_batch(g, latent_mean, latent_std, sf, batch_size, noise_sched, acc.device)
         cap = torch.where(torch.rand(len(b), generator=g) < cond_dropout, torch.full_like(pidx[b], empty), pidx[b])
         with acc.autocast():
@@ -196,11 +208,10 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
         sched.step()
         if ema is not None: ema.step(acc.unwrap_model(unet).parameters())
         state.step += 1
-        losses.append(loss.item())
+        state.pending.setdefault('loss', []).append(loss.item())
         bar.update(1)
         if state.step % log_every == 0 or state.step == steps:
-            state.history.append({'step': state.step, 'loss': float(np.mean(losses)), 'lr': sched.get_last_lr()[0]})
-            losses = []
+            state.history.append({'step': state.step, 'loss': float(np.mean(state.pending.pop('loss'))), 'lr': sched.get_last_lr()[0]})
             bar.set_postfix(loss=f"{state.history[-1]['loss']:.4f}")
         if save_fn is not None and save_every and (state.step % save_every == 0 or state.step == steps):
             state.ema = ema.state_dict() if ema is not None else None
@@ -218,9 +229,10 @@ def train_unet(pipe: StableDiffusionPipeline, latent_mean: torch.Tensor, latent_
 # %% ../nbs/08_finetune.ipynb #8cfa767e
 def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: Sequence[str], steps: int = 1500, batch_size: int = 32,
                  lr: float = 2e-4, max_t: int = 250, noise: float = 0.3, guidance: float = 5.0, seed: int = 0, device: str = 'auto',
-                 progress: bool = True, log_every: int = 100) -> list[dict]:
+                 progress: bool = True, log_every: int = 100, save_every: int = 0, save_fn=None, state: FinetuneState | None = None,
+                 optim_state=None) -> list[dict]:
     ("Fine-tune the pipeline's VAE decoder (encoder, UNet and text encoder frozen) to decode the latents the UNet produces back to "
-     "the images they stand for; returns the logged losses per kind of latent (encoded, noisy, the UNet's).")
+     "the images they stand for; returns the logged losses per kind of latent (encoded, noisy, the UNet's). Resumes like `train_vae`.")
     from rl4med.ddim import encode_prompts, guided_eps
     dev = resolve_device(device)
     vae, unet = pipe.vae.to(dev), pipe.unet.to(dev).eval()
@@ -233,12 +245,8 @@ def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: S
     vae.requires_grad_(False)
     params = [*vae.decoder.parameters(), *vae.post_quant_conv.parameters()]
     for q in params: q.requires_grad_(True)
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
-    g, kinds = torch.Generator().manual_seed(seed), ('encoded', 'noisy', 'unet')
-    hist, acc = [], {k: [] for k in kinds}
-    vae.decoder.train()
-    for step in tqdm(range(steps), disable=not progress, desc='tune decoder', unit='step'):
+    kinds = ('encoded', 'noisy', 'unet')
+    def loss_fn(g):
         b = torch.randperm(len(mean), generator=g)[:batch_size]
         flip = torch.rand(len(b), generator=g) < 0.5
         x = images[b].float().div(127.5).sub(1)
@@ -254,17 +262,11 @@ def tune_decoder(pipe: StableDiffusionPipeline, images: torch.Tensor, prompts: S
             zin[pu] = (zt - (1 - a).sqrt() * e) / a.sqrt()       # the UNet's estimate of the clean latent
         rec = vae.decode(zin.to(dev) / sf).sample.float().cpu()
         per = (rec - x).pow(2).flatten(1).mean(1) + 0.5 * (rec - x).abs().flatten(1).mean(1)
-        opt.zero_grad(set_to_none=True)
-        per.mean().backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        sched.step()
-        for k, name in enumerate(kinds): acc[name] += per.detach()[kind == k].tolist()
-        if (step + 1) % log_every == 0 or step + 1 == steps:
-            hist.append({'step': step + 1, **{k: float(np.mean(v)) for k, v in acc.items() if v}})
-            acc = {k: [] for k in kinds}
+        return per.mean(), {name: per.detach()[kind == k].tolist() for k, name in enumerate(kinds)}
+    vae.decoder.train()
+    state = _train_stage(params, loss_fn, steps, lr, seed, 'tune decoder', state, optim_state, save_every, save_fn, progress, log_every)
     vae.eval().requires_grad_(False)
-    return hist
+    return state.history
 
 # %% ../nbs/08_finetune.ipynb #4443a82e
 def _layers(v, n: int) -> list[int]:
@@ -329,27 +331,33 @@ def unet_difference(a: UNet2DConditionModel, b: UNet2DConditionModel, n: int = 4
     return float((a(x, t, emb).sample - b(x, t, emb).sample).abs().max())
 
 # %% ../nbs/08_finetune.ipynb #8c06868e
+def _write_checkpoint(folder: Path, modules: dict, optim: dict, state: FinetuneState):
+    "A checkpoint folder, written atomically: each module's weights (safetensors), the optimizer's state and the training state."
+    with atomic_dir(folder, overwrite=True) as d:
+        for name, m in modules.items(): save_file({k: v.contiguous() for k, v in m.state_dict().items()}, str(d/f'{name}.safetensors'))
+        torch.save(optim, d/'optim.pt')
+        write_json(state.to_json(), d/'state.json')
+
+def _read_checkpoint(folder: Path, modules: dict) -> tuple[FinetuneState, dict]:
+    "Load a checkpoint's weights into `modules`; return its training state and its optimizer's state."
+    for name, m in modules.items(): m.load_state_dict(read_safetensors(folder/f'{name}.safetensors'))
+    js = read_json(folder/'state.json')
+    return FinetuneState(js['step'], js['history'], js.get('pending')), torch.load(folder/'optim.pt', map_location='cpu', weights_only=True)
+
 def save_checkpoint(folder: Path, unet, te, opt, state: FinetuneState, ema=None):
     "Write a resumable fine-tuning checkpoint folder atomically."
-    with atomic_dir(folder, overwrite=True) as d:
-        save_file({k: v.contiguous() for k, v in unet.state_dict().items()}, str(d/'unet.safetensors'))
-        save_file({k: v.contiguous() for k, v in te.state_dict().items()}, str(d/'text_encoder.safetensors'))
-        torch.save({'optimizer': opt.state_dict(), 'ema': ema.state_dict() if ema is not None else None}, d/'optim.pt')
-        write_json({'step': state.step, 'history': state.history}, d/'state.json')
+    _write_checkpoint(folder, {'unet': unet, 'text_encoder': te},
+                      {'optimizer': opt.state_dict(), 'ema': ema.state_dict() if ema is not None else None}, state)
 
-def latest_checkpoint(run: Path) -> Path | None:
-    "The checkpoint folder with the highest step in `run/checkpoints`, if any."
-    cks = sorted((run/'checkpoints').glob('step_*'), key=lambda p: int(p.name.split('_')[1])) if (run/'checkpoints').is_dir() else []
+def latest_checkpoint(run: Path, sub: str = 'checkpoints') -> Path | None:
+    "The checkpoint folder with the highest step in `run/sub`, if any."
+    cks = sorted((run/sub).glob('step_*'), key=lambda p: int(p.name.split('_')[1])) if (run/sub).is_dir() else []
     return cks[-1] if cks else None
 
 def load_checkpoint(folder: Path, pipe: StableDiffusionPipeline, lora_rank: int = 0):
     "Load a checkpoint into `pipe`; return (state, optimizer state dict)."
     if lora_rank > 0: raise UserError("resuming a LoRA fine-tune is not supported yet: start the LoRA run again")
-    pipe.unet.load_state_dict(read_safetensors(folder/'unet.safetensors'))
-    pipe.text_encoder.load_state_dict(read_safetensors(folder/'text_encoder.safetensors'))
-    o = torch.load(folder/'optim.pt', map_location='cpu', weights_only=True)
-    js = read_json(folder/'state.json')
-    st = FinetuneState(js['step'], js['history'])
+    st, o = _read_checkpoint(folder, {'unet': pipe.unet, 'text_encoder': pipe.text_encoder})
     st.ema = o['ema']
     return st, o['optimizer']
 
@@ -421,10 +429,36 @@ def _cached_latents(out: Path, pipe, data, size, n, data_seed, frequencies, isic
     write_json(prompts, out/'latents.json')
     return lat, prompts
 
-def _decoder_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, device, progress):
-    "Tune the decoder once per run folder (`decoder.safetensors`), or load the tuned one when the run resumes."
+# %% ../nbs/08_finetune.ipynb #7931c17f
+def _vae_stage(out: Path, name: str, vae, train, save_every: int) -> list[dict]:
+    ("Run `train` (`train_vae` or `tune_decoder` with its data bound) with a checkpoint of the VAE every `save_every` steps in "
+     "`out/<name>_checkpoints` (the last two kept), from the latest one if the run folder has any; return its history.")
+    sub = f'{name}_checkpoints'
+    ck = latest_checkpoint(out, sub)
+    state, optim = _read_checkpoint(ck, {'vae': vae}) if ck is not None else (None, {'optimizer': None})
+    def save(opt, st):
+        _write_checkpoint(out/sub/f'step_{st.step:07d}', {'vae': vae}, {'optimizer': opt.state_dict()}, st)
+        for old in sorted((out/sub).glob('step_*'))[:-2]: shutil.rmtree(old, ignore_errors=True)
+    return train(state=state, optim_state=optim['optimizer'], save_every=save_every, save_fn=save)
+
+def _new_vae_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, device, progress, save_every):
+    "Train the new VAE once per run folder (`vae.safetensors`, resumable) and measure its scaling factor, or load both on a resume."
+    if (out/'vae.safetensors').exists(): pipe.vae.load_state_dict(read_safetensors(out/'vae.safetensors'))
+    else:
+        vimgs, _ = images_fn()
+        train = lambda **kw: train_vae(pipe.vae, vimgs, steps, batch_size, lr, seed=seed, device=device, progress=progress, **kw)
+        vh = _vae_stage(out, 'vae', pipe.vae, train, save_every)
+        m, s = encode_latents(pipe.vae, vimgs[:2000], device=device)
+        pipe.vae.register_to_config(scaling_factor=scaling_factor(m, s))
+        write_safetensors(pipe.vae.state_dict(), out/'vae.safetensors')
+        write_json({'history': vh, 'scaling_factor': pipe.vae.config.scaling_factor}, out/'vae.json')
+    pipe.vae.register_to_config(scaling_factor=read_json(out/'vae.json')['scaling_factor'])
+
+def _decoder_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, device, progress, save_every):
+    "Tune the decoder once per run folder (`decoder.safetensors`, resumable), or load the tuned one when the run resumes."
     if (out/'decoder.safetensors').exists(): return pipe.vae.load_state_dict(read_safetensors(out/'decoder.safetensors'))
-    dh = tune_decoder(pipe, *images_fn(), steps, batch_size, lr, seed=seed, device=device, progress=progress)
+    train = lambda **kw: tune_decoder(pipe, *images_fn(), steps, batch_size, lr, seed=seed, device=device, progress=progress, **kw)
+    dh = _vae_stage(out, 'decoder', pipe.vae, train, save_every)
     write_safetensors(pipe.vae.state_dict(), out/'decoder.safetensors')
     write_json({'history': dh}, out/'decoder.json')
 
@@ -450,16 +484,8 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
            if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v', 'lat')}
     write_json(cfg, out/'config.json')
     if new_vae is not None: pipe.vae = new_vae
-    if vae_steps > 0:
-        if (out/'vae.safetensors').exists(): pipe.vae.load_state_dict(read_safetensors(out/'vae.safetensors'))
-        else:
-            vimgs, _ = _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
-            vh = train_vae(pipe.vae, vimgs, vae_steps, batch_size, vae_lr, seed=seed, device=device, progress=progress)
-            m, s = encode_latents(pipe.vae, vimgs[:2000], device=device)
-            pipe.vae.register_to_config(scaling_factor=scaling_factor(m, s))
-            write_safetensors(pipe.vae.state_dict(), out/'vae.safetensors')
-            write_json({'history': vh, 'scaling_factor': pipe.vae.config.scaling_factor}, out/'vae.json')
-        pipe.vae.register_to_config(scaling_factor=read_json(out/'vae.json')['scaling_factor'])
+    images_fn = lambda: _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
+    if vae_steps > 0: _new_vae_stage(out, pipe, images_fn, vae_steps, batch_size, vae_lr, seed, device, progress, save_every)
     pipe.vae.requires_grad_(False)
     state = optim = None
     ck = latest_checkpoint(out) if resume else None
@@ -476,8 +502,7 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
                            device=device, mixed_precision=mixed_precision, progress=progress, save_every=save_every, save_fn=_save,
                            state=state, optim_state=optim)
     if decoder_steps > 0:                                      # after the UNet: the decoder learns the final UNet's latents
-        images_fn = lambda: _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
-        _decoder_stage(out, pipe, images_fn, decoder_steps, batch_size, decoder_lr, seed, device, progress)
+        _decoder_stage(out, pipe, images_fn, decoder_steps, batch_size, decoder_lr, seed, device, progress, save_every)
     pipe.to('cpu')
     if lora_rank > 0: save_lora(pipe.unet, out/'lora')
     else:
@@ -516,7 +541,7 @@ def finetune_cli(
     cond_dropout: float = 0.1,        # probability of the empty caption (for classifier-free guidance)
     ema: float = 0.999,               # EMA decay of the UNet weights (0: none)
     snr_gamma: float = 0.0,           # > 0: Min-SNR loss weighting min(SNR, gamma) / SNR (5 is the usual choice; faster convergence)
-    save_every: int = 1000,           # checkpoint and sample grid every N steps
+    save_every: int = 1000,           # checkpoint every N steps of each stage (VAE, UNet with a sample grid, decoder)
     seed: int = 0,                    # seed
     device: str = 'auto',             # auto, cpu, cuda
     mixed_precision: str = 'no',      # no, fp16, bf16 (GPU only)
