@@ -430,15 +430,26 @@ def _cached_latents(out: Path, pipe, data, size, n, data_seed, frequencies, isic
     return lat, prompts
 
 # %% ../nbs/08_finetune.ipynb #7931c17f
-def _vae_stage(out: Path, name: str, vae, train, save_every: int) -> list[dict]:
+def _log_line(stage: str, st: FinetuneState, steps: int, since: tuple[float, int]) -> str:
+    "A checkpoint's line for a log (progress bars off): the stage, its step, its latest losses, the time left at the pace since `since`."
+    took = time.time() - since[0]
+    latest = {k: np.mean(v) for k, v in st.pending.items() if v} or (st.history[-1] if st.history else {})
+    losses = ''.join(f', {k} {v:.4g}' for k, v in latest.items() if k not in ('step', 'lr'))
+    left = (f"about {took / max(st.step - since[1], 1) * (steps - st.step) / 60:.0f} min left" if st.step < steps else
+            f"done in {took / 60:.0f} min")
+    return f"{stage}: step {st.step}/{steps}{losses}, {left}"
+
+def _vae_stage(out: Path, name: str, vae, train, save_every: int, steps: int, progress: bool) -> list[dict]:
     ("Run `train` (`train_vae` or `tune_decoder` with its data bound) with a checkpoint of the VAE every `save_every` steps in "
      "`out/<name>_checkpoints` (the last two kept), from the latest one if the run folder has any; return its history.")
     sub = f'{name}_checkpoints'
     ck = latest_checkpoint(out, sub)
     state, optim = _read_checkpoint(ck, {'vae': vae}) if ck is not None else (None, {'optimizer': None})
+    since = (time.time(), state.step if state else 0)
     def save(opt, st):
         _write_checkpoint(out/sub/f'step_{st.step:07d}', {'vae': vae}, {'optimizer': opt.state_dict()}, st)
         for old in sorted((out/sub).glob('step_*'))[:-2]: shutil.rmtree(old, ignore_errors=True)
+        if not progress: print(_log_line(name, st, steps, since), flush=True)
     return train(state=state, optim_state=optim['optimizer'], save_every=save_every, save_fn=save)
 
 def _new_vae_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, device, progress, save_every):
@@ -447,7 +458,7 @@ def _new_vae_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, devi
     else:
         vimgs, _ = images_fn()
         train = lambda **kw: train_vae(pipe.vae, vimgs, steps, batch_size, lr, seed=seed, device=device, progress=progress, **kw)
-        vh = _vae_stage(out, 'vae', pipe.vae, train, save_every)
+        vh = _vae_stage(out, 'vae', pipe.vae, train, save_every, steps, progress)
         m, s = encode_latents(pipe.vae, vimgs[:2000], device=device)
         pipe.vae.register_to_config(scaling_factor=scaling_factor(m, s))
         write_safetensors(pipe.vae.state_dict(), out/'vae.safetensors')
@@ -458,7 +469,7 @@ def _decoder_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, devi
     "Tune the decoder once per run folder (`decoder.safetensors`, resumable), or load the tuned one when the run resumes."
     if (out/'decoder.safetensors').exists(): return pipe.vae.load_state_dict(read_safetensors(out/'decoder.safetensors'))
     train = lambda **kw: tune_decoder(pipe, *images_fn(), steps, batch_size, lr, seed=seed, device=device, progress=progress, **kw)
-    dh = _vae_stage(out, 'decoder', pipe.vae, train, save_every)
+    dh = _vae_stage(out, 'decoder', pipe.vae, train, save_every, steps, progress)
     write_safetensors(pipe.vae.state_dict(), out/'decoder.safetensors')
     write_json({'history': dh}, out/'decoder.json')
 
@@ -490,11 +501,13 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
     state = optim = None
     ck = latest_checkpoint(out) if resume else None
     if ck is not None: state, optim = load_checkpoint(ck, pipe, lora_rank)
+    since = (time.time(), state.step if state else 0)
     def _save(unet, te, opt, st, ema_):
         save_checkpoint(out/'checkpoints'/f'step_{st.step:07d}', unet, te, opt, st, ema_)
         for old in sorted((out/'checkpoints').glob('step_*'))[:-2]: shutil.rmtree(old, ignore_errors=True)
         sample_grid(pipe, out/'samples'/f'step_{st.step:07d}.png')
         write_json(st.history, out/'history.json')
+        if not progress: print(_log_line('unet', st, steps, since), flush=True)
     if steps > 0:
         lat, prompts = _cached_latents(out, pipe, data, size, n, data_seed, frequencies, isic_dir, device, progress)
         state = train_unet(pipe, lat['mean'], lat['std'], prompts, steps, batch_size, lr, cond_dropout=cond_dropout,
