@@ -5,7 +5,7 @@
 # %% ../nbs/08_finetune.ipynb #8e10d33f
 from __future__ import annotations
 
-import math, random, shutil, time, warnings
+import math, shutil, time, warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -63,7 +63,7 @@ def _train_stage(params, loss_fn, steps: int, lr: float, seed: int, desc: str, s
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        for _ in range(state.step): sched.step()
+        for _ in range(min(state.step, steps)): sched.step()
     bar = tqdm(total=steps, initial=state.step, disable=not progress, desc=desc, unit='step')
     while state.step < steps:
         loss, logged = loss_fn(_step_generator(seed, state.step))
@@ -409,6 +409,12 @@ def _check_finetune_args(init, model, tiny_size, vae, vae_steps, mixed_precision
     if latent_channels is not None and (init != 'tiny' or vae is not None):
         raise UserError("--latent-channels shapes a new VAE: use it with --init tiny and --vae-steps (--model and --vae keep their VAE's)")
 
+def _same_settings(old: dict, new: dict, out: Path):
+    "A `UserError` if a resumed run asks for other settings than it was started with: its stages would not end as a straight run's."
+    free = ('resume', 'progress', 'export', 'device')           # these may change between the two
+    diff = [f"--{k.replace('_', '-')} {old[k]} (now {new[k]})" for k in new if k not in free and k in old and old[k] != new[k]]
+    if diff: raise UserError(f"{out} was started with other settings: {', '.join(diff)}; resume with those, or start a new run folder")
+
 def _grown(unet, layers_per_block):
     "`deepen_unet`, checked: the grown UNet must compute what the loaded one did."
     big = deepen_unet(unet.eval(), layers_per_block)
@@ -493,6 +499,7 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
     make_run_dir(out.parent, out.name, resume=resume)
     cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in locals().items()
            if k not in ('out', 't0', 'cfg', 'new_vae', 'pipe', 'k', 'v', 'lat')}
+    if resume and (out/'config.json').is_file(): _same_settings(read_json(out/'config.json'), cfg, out)
     write_json(cfg, out/'config.json')
     if new_vae is not None: pipe.vae = new_vae
     images_fn = lambda: _vae_images(data, size, vae_n, data_seed, isic_dir, progress)
@@ -527,6 +534,12 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
     return pipe
 
 # %% ../nbs/08_finetune.ipynb #dd3efd77
+def _resume_hint(out: Path) -> str:
+    "What an interrupted `rl4med-finetune` says: the latest checkpoint of its latest stage, and how to go on from it."
+    cks = [ck for sub in ('decoder_checkpoints', 'checkpoints', 'vae_checkpoints') if (ck := latest_checkpoint(out, sub)) is not None]
+    if not cks: return f"{out} has no checkpoint yet: run the command again (its prepared data are reused with --resume)"
+    return f"{out} keeps its checkpoint {cks[0].relative_to(out)}: continue with the same command and --resume"
+
 cli_hyphens('rl4med-finetune', __name__)
 @call_parse
 def finetune_cli(
@@ -570,11 +583,7 @@ def finetune_cli(
     def _go():
         with folder_lock(out, 'run folder'): finetune(**kw)
         print(f"saved to {Path(out)/'pipeline'}" + (f" and {export}" if export else ''))
-    def _kept():
-        ck = latest_checkpoint(Path(out))
-        if ck is None: return f"{out} has no checkpoint yet: run the command again (its prepared data are reused with --resume)"
-        return f"{out} keeps its checkpoint {ck.name}: continue with the same command and --resume"
-    return run_cli(_go, on_interrupt=_kept)
+    return run_cli(_go, on_interrupt=lambda: _resume_hint(Path(out)))
 
 # %% ../nbs/08_finetune.ipynb #8f113e15
 @torch.no_grad()
