@@ -53,6 +53,12 @@ class FinetuneState:
     def __init__(self, step=0, history=None, pending=None): self.step, self.history, self.pending = step, history or [], pending or {}
     def to_json(self) -> dict: return {'step': self.step, 'history': self.history, 'pending': self.pending}
 
+def _fast_forward(sched, steps: int):
+    "Step a new learning-rate schedule past the `steps` a resumed run has done (quietly: no optimizer step comes first)."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for _ in range(steps): sched.step()
+
 def _train_stage(params, loss_fn, steps: int, lr: float, seed: int, desc: str, state: FinetuneState | None = None, optim_state=None,
                  save_every: int = 0, save_fn=None, progress: bool = True, log_every: int = 100) -> FinetuneState:
     ("The loop that trains the VAE and tunes the decoder: AdamW under a one-cycle schedule (fast-forwarded when a run resumes); "
@@ -61,9 +67,7 @@ def _train_stage(params, loss_fn, steps: int, lr: float, seed: int, desc: str, s
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
     if optim_state is not None: opt.load_state_dict(optim_state)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        for _ in range(min(state.step, steps)): sched.step()
+    _fast_forward(sched, min(state.step, steps))
     bar = tqdm(total=steps, initial=state.step, disable=not progress, desc=desc, unit='step')
     while state.step < steps:
         loss, logged = loss_fn(_step_generator(seed, state.step))
@@ -148,9 +152,7 @@ def _optimizer(params, lr: float, weight_decay: float, warmup: int, steps: int, 
     if optim_state is not None: opt.load_state_dict(optim_state)
     def factor(s): return min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
-    with warnings.catch_warnings():  # fast-forward the schedule of a resumed run
-        warnings.simplefilter('ignore')
-        for _ in range(done): sched.step()
+    _fast_forward(sched, done)
     return opt, sched
 
 def _captions(tok, prompts: Sequence[str]):
@@ -445,6 +447,11 @@ def _log_line(stage: str, st: FinetuneState, steps: int, since: tuple[float, int
             f"done in {took / 60:.0f} min")
     return f"{stage}: step {st.step}/{steps}{losses}, {left}"
 
+def _checkpointed(folder: Path, stage: str, st: FinetuneState, steps: int, since: tuple[float, int], progress: bool):
+    "After a stage's checkpoint in `folder`: keep its last two, and with progress bars off log one line."
+    for old in sorted(folder.glob('step_*'))[:-2]: shutil.rmtree(old, ignore_errors=True)
+    if not progress: print(_log_line(stage, st, steps, since), flush=True)
+
 def _vae_stage(out: Path, name: str, vae, train, save_every: int, steps: int, progress: bool) -> list[dict]:
     ("Run `train` (`train_vae` or `tune_decoder` with its data bound) with a checkpoint of the VAE every `save_every` steps in "
      "`out/<name>_checkpoints` (the last two kept), from the latest one if the run folder has any; return its history.")
@@ -454,8 +461,7 @@ def _vae_stage(out: Path, name: str, vae, train, save_every: int, steps: int, pr
     since = (time.time(), state.step if state else 0)
     def save(opt, st):
         _write_checkpoint(out/sub/f'step_{st.step:07d}', {'vae': vae}, {'optimizer': opt.state_dict()}, st)
-        for old in sorted((out/sub).glob('step_*'))[:-2]: shutil.rmtree(old, ignore_errors=True)
-        if not progress: print(_log_line(name, st, steps, since), flush=True)
+        _checkpointed(out/sub, name, st, steps, since, progress)
     return train(state=state, optim_state=optim['optimizer'], save_every=save_every, save_fn=save)
 
 def _new_vae_stage(out: Path, pipe, images_fn, steps, batch_size, lr, seed, device, progress, save_every):
@@ -511,10 +517,9 @@ def finetune(out, model=None, init: str = 'none', tiny_size: str = 'default', da
     since = (time.time(), state.step if state else 0)
     def _save(unet, te, opt, st, ema_):
         save_checkpoint(out/'checkpoints'/f'step_{st.step:07d}', unet, te, opt, st, ema_)
-        for old in sorted((out/'checkpoints').glob('step_*'))[:-2]: shutil.rmtree(old, ignore_errors=True)
         sample_grid(pipe, out/'samples'/f'step_{st.step:07d}.png')
         write_json(st.history, out/'history.json')
-        if not progress: print(_log_line('unet', st, steps, since), flush=True)
+        _checkpointed(out/'checkpoints', 'unet', st, steps, since, progress)
     if steps > 0:
         lat, prompts = _cached_latents(out, pipe, data, size, n, data_seed, frequencies, isic_dir, device, progress)
         state = train_unet(pipe, lat['mean'], lat['std'], prompts, steps, batch_size, lr, cond_dropout=cond_dropout,
