@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #56be5b11
 from __future__ import annotations
 
-import contextlib, errno, hashlib, importlib.resources, json, os, pickle, random, re, shutil, sys, tempfile, time
+import contextlib, errno, hashlib, importlib.resources, json, os, pickle, random, re, shutil, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,10 +14,10 @@ import torch
 from safetensors.torch import load_file, save_file
 
 # %% auto #0
-__all__ = ['UserError', 'run_cli', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed', 'derive_seed', 'resolve_device',
-           'resolve_dtype', 'atomic_path', 'atomic_write', 'write_json', 'read_json', 'read_safetensors',
-           'write_safetensors', 'read_state_dict', 'render_figures', 'atomic_dir', 'check_writable', 'check_run_name',
-           'make_run_dir', 'folder_lock', 'asset_path', 'Registry']
+__all__ = ['UserError', 'run_cli', 'ctrl_c_popen', 'press_ctrl_c', 'hyphens_to_underscores', 'cli_hyphens', 'set_seed',
+           'derive_seed', 'resolve_device', 'resolve_dtype', 'atomic_path', 'atomic_write', 'write_json', 'read_json',
+           'read_safetensors', 'write_safetensors', 'read_state_dict', 'render_figures', 'atomic_dir', 'check_writable',
+           'check_run_name', 'make_run_dir', 'folder_lock', 'asset_path', 'Registry']
 
 # %% ../nbs/00_core.ipynb #c2b613d5
 class UserError(ValueError):
@@ -45,6 +45,26 @@ def run_cli(fn: Callable, *args, on_interrupt: Callable[[], str] | None = None, 
         hint = on_interrupt() if on_interrupt is not None else ''
         print(f"interrupted{': ' + hint if hint else ''}", file=sys.stderr)
         raise SystemExit(130) from None
+
+# %% ../nbs/00_core.ipynb #6b3df1a3
+def ctrl_c_popen(cmd: list, **kwargs) -> subprocess.Popen:
+    "Start `cmd` (stderr piped, text) with Ctrl-C acting as in a terminal, even when the caller ignores it (background, nohup)."
+    return subprocess.Popen([str(c) for c in cmd], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kwargs)
+
+def press_ctrl_c(p: subprocess.Popen, ready: Callable[[], bool], timeout: float = 240) -> tuple:
+    """Once `ready()` holds, send `p` the SIGINT of Ctrl-C, wait for it to exit and return `(stdout, stderr)` as `communicate`
+    does; if `p` ends first, or `timeout` seconds pass, kill it and raise an `AssertionError` with its stderr."""
+    t_end = time.time() + timeout
+    while not ready():
+        if p.poll() is not None or time.time() > t_end:
+            if p.poll() is None: p.kill()
+            err = p.communicate()[1] or ''
+            raise AssertionError(f"{p.args[:4]} was never ready to interrupt (exit status {p.returncode}): {err[-2000:]}")
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    return p.communicate(timeout=300)
+
 
 # %% ../nbs/00_core.ipynb #af7be6c6
 def hyphens_to_underscores(args: list[str]) -> list[str]:

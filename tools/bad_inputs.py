@@ -13,6 +13,8 @@ import torch
 from PIL import Image
 from safetensors.torch import save_file
 
+from rl4med.core import ctrl_c_popen, press_ctrl_c
+
 W = Path(tempfile.mkdtemp(prefix='rl4med-bad-'))
 MARK = W/'marker'
 ENV = {**os.environ, 'TQDM_DISABLE': '1', 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1'}
@@ -71,13 +73,9 @@ def snapshot(root: Path) -> set:
 
 def run(cmd, cwd, interrupt_when=None, timeout=300):
     "Run `cmd`; with `interrupt_when` (a callable), send Ctrl-C once it returns True."
-    p = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # a background shell ignores Ctrl-C for its jobs
-    if interrupt_when is not None:
-        end = time.time() + timeout
-        while p.poll() is None and time.time() < end and not interrupt_when(): time.sleep(0.2)
-        if p.poll() is None: p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=timeout)
+    p = ctrl_c_popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE)
+    if interrupt_when is None: out, err = p.communicate(timeout=timeout)
+    else: out, err = press_ctrl_c(p, lambda: p.poll() is not None or interrupt_when(), timeout)   # one that ended first is judged as it is
     return p.returncode, out, err
 
 
@@ -214,8 +212,7 @@ def extra_cases(F, tr, tiny_train):
                         '--reward', 'none'], cwd, interrupt_when=lambda: (s_out/'index.jsonl').is_file())
     ok = rc == 130 and 'kept' in err and 'Traceback' not in err
     rows.append({'class': '3', 'input': 'Ctrl-C in rl4med-sample', 'exit': rc, 'expected': 130, 'passed': ok, 'message': err.strip().splitlines()[-1][:300]})
-    first = subprocess.Popen(tr + tiny_train + ['num_epochs=500', '--run-name', 'twice'], cwd=cwd, env=ENV, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = ctrl_c_popen(tr + tiny_train + ['num_epochs=500', '--run-name', 'twice'], cwd=cwd, env=ENV, stdout=subprocess.PIPE)
     while not (cwd/'runs'/'twice'/'config.json').exists() and first.poll() is None: time.sleep(0.2)
     rc, out, err = run(tr + tiny_train + ['num_epochs=1', '--run-name', 'twice'], cwd)
     first.send_signal(signal.SIGINT); first.communicate(timeout=120)
