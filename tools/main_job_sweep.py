@@ -2,7 +2,8 @@
 one after the other, each from its own run folder; collects what each report.json says into one JSON.
 
     python tools/main_job_sweep.py OUT.json [--seeds 42,7,3] [--threads 1,2] [--set key=value ...] [--prefix NAME] [--preset NAME]
-    python tools/main_job_sweep.py OUT.json --merge A.json B.json ...   (sweeps run side by side, one file)
+    python tools/main_job_sweep.py OUT.json --merge A.json B.json ... [--mixed]   (sweeps run side by side, one file;
+        --mixed: sweeps with different --set, such as the same settings spelled two ways; each run keeps its command)
 
 Per run: held-out APR gain and its 95% interval, the reward model's own APR gain, the mean APR gain over the rare
 subgroups (fewer than 20 ISIC training images), the worst subgroup change, wall-clock seconds and the exit status.
@@ -54,17 +55,23 @@ def main():
     p.add_argument('--prefix', default='sweep')
     p.add_argument('--preset', default=None, help="another preset than the main job's default (e.g. efficient)")
     p.add_argument('--merge', nargs='+', default=None, help='sweep JSONs (same --set) to merge into OUT, running nothing')
+    p.add_argument('--mixed', action='store_true', help='with --merge: allow sweeps with different --set or --preset')
     a = p.parse_args()
     out = Path(a.out)
     if a.merge:
         parts = [json.loads(Path(f).read_text()) for f in a.merge]
-        if any((q['sets'], q.get('preset')) != (parts[0]['sets'], parts[0].get('preset')) for q in parts):
-            sys.exit("error: the sweeps to merge ran with different --preset or --set")
+        same = all((q['sets'], q.get('preset')) == (parts[0]['sets'], parts[0].get('preset')) for q in parts)
+        if not same and not a.mixed:
+            sys.exit("error: the sweeps to merge ran with different --preset or --set: pass --mixed to merge them anyway "
+                     "(each run keeps its own command)")
+        twice = sorted(k for i, q in enumerate(parts) for k in q['runs'] if any(k in o['runs'] for o in parts[i + 1:]))
+        if twice: sys.exit(f"error: runs {', '.join(twice)} are in more than one sweep: keep one of each")
         runs = {k: r for q in parts for k, r in q['runs'].items()}
         rg = ranges(runs)
-        keep = {k: v for k, v in (json.loads(out.read_text()) if out.exists() else {}).items() if k in ('memory', 'what')}
-        out.write_text(json.dumps({'sets': parts[0]['sets'], 'preset': parts[0].get('preset'), 'runs': runs, 'ranges': rg,
-                                   **thread_ranges(runs), **keep}, indent=1))
+        keep = {k: v for k, v in (json.loads(out.read_text()) if out.exists() else {}).items() if k in ('memory', 'what', 'how')}
+        sets, preset = ((parts[0]['sets'], parts[0].get('preset')) if same
+                        else ([q['sets'] for q in parts], [q.get('preset') for q in parts]))
+        out.write_text(json.dumps({'sets': sets, 'preset': preset, 'runs': runs, 'ranges': rg, **thread_ranges(runs), **keep}, indent=1))
         return print(json.dumps(rg, indent=1))
     res = json.loads(out.read_text()) if out.exists() else {'sets': a.set, 'preset': a.preset, 'runs': {}}
     if res['sets'] != a.set or res.get('preset') != a.preset:
