@@ -6,7 +6,7 @@ A case passes when the command exits with the expected status (2 for a refusal, 
 traceback, says what the case expects, leaves no new file or folder in its work folder (apart from what the case
 allows) and, for files that pickle code, the marker file was not created. Fixtures (tiny models, classifiers, hostile
 pickles, a truncated JPEG) are made once in a temporary folder."""
-import json, os, shutil, signal, subprocess, sys, tempfile, time
+import json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import torch
@@ -215,7 +215,7 @@ def extra_cases(F, tr, tiny_train):
     first = ctrl_c_popen(tr + tiny_train + ['num_epochs=500', '--run-name', 'twice'], cwd=cwd, env=ENV, stdout=subprocess.PIPE)
     while not (cwd/'runs'/'twice'/'config.json').exists() and first.poll() is None: time.sleep(0.2)
     rc, out, err = run(tr + tiny_train + ['num_epochs=1', '--run-name', 'twice'], cwd)
-    first.send_signal(signal.SIGINT); first.communicate(timeout=120)
+    press_ctrl_c(first, lambda: True)                # the first run stops as a user would stop it
     ok = rc == 2 and 'in use by another rl4med process' in err and 'Traceback' not in err
     rows.append({'class': '7', 'input': 'two rl4med-train with one --run-name', 'exit': rc, 'expected': 2, 'passed': ok,
                  'message': err.strip().splitlines()[-1][:300]})
